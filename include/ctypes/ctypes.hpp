@@ -1,0 +1,26 @@
+// ctypes-cpp: Python's ctypes for C++. MIT licensed, see LICENSE.
+#ifndef CTYPES_CTYPES_HPP
+#define CTYPES_CTYPES_HPP
+
+/// \file
+/// The umbrella header: everything ctypes-cpp offers.
+/// \code
+/// #include <ctypes/ctypes.hpp>
+///
+/// ctypes::CDLL libsum{"./libsum.so"};
+/// auto our_function = libsum.get<int(int, int *)>("our_function");
+/// int nums[] = {1, 2, 3};
+/// int total = our_function(3, nums); // 6
+/// \endcode
+
+#include "errno.hpp"
+#include "error.hpp"
+#include "flags.hpp"
+#include "function.hpp"
+#include "library.hpp"
+#include "policy.hpp"
+#include "types.hpp"
+#include "variable.hpp"
+#include "version.hpp"
+
+#endif

@@ -1,0 +1,44 @@
+// ctypes-cpp: Python's ctypes for C++. MIT licensed, see LICENSE.
+#ifndef CTYPES_DETAIL_LOADER_HPP
+#define CTYPES_DETAIL_LOADER_HPP
+
+// Picks the platform loader (one struct, the same members on every platform) and defines the
+// shared state that keeps a library mapped while anything handed out still points into it.
+
+#if defined(_WIN32)
+#include "windows/loader.hpp"
+#else
+#include "posix/loader.hpp"
+#endif
+
+#include <memory>
+#include <string>
+
+namespace ctypes::detail {
+
+// One open reference to a library. Library objects, functions, variables and owned pointers
+// share it; the last one to go gives the reference back to the loader.
+struct library_state {
+    native_loader::handle_type handle = nullptr;
+    bool owned = true;
+    bool is_self = false; // the running program, which never leaves the process
+    load_flags flags = load_flags::none;
+    std::string name; // as the user gave it, UTF-8
+    std::string path; // the file the loader mapped, UTF-8
+
+    library_state() = default;
+    library_state(const library_state &) = delete;
+    library_state &operator=(const library_state &) = delete;
+    ~library_state() {
+        if (handle && owned) {
+            os_error ignored; // nothing to report to from a destructor
+            native_loader::close(handle, ignored);
+        }
+    }
+};
+
+using state_ptr = std::shared_ptr<const library_state>;
+
+} // namespace ctypes::detail
+
+#endif

@@ -1,0 +1,157 @@
+// ctypes-cpp: Python's ctypes for C++. MIT licensed, see LICENSE.
+#ifndef CTYPES_DETAIL_POSIX_ELF_HPP
+#define CTYPES_DETAIL_POSIX_ELF_HPP
+
+// Reads a loaded ELF image's dynamic symbol table (.dynsym) through its dynamic section, the
+// same tables the loader itself uses: DT_SYMTAB, DT_STRTAB and the DT_GNU_HASH or DT_HASH table.
+// Only built where the loader exposes link maps (glibc, the BSDs).
+// See the System V gABI, "Dynamic Section" and "Hash Table", and the GNU hash section layout.
+
+#include <cstdint>
+#include <cstring>
+#include <link.h>
+
+#include "../symbol_kind.hpp"
+
+namespace ctypes::detail::elf {
+
+struct dynamic_tables {
+    const ElfW(Sym) *symtab = nullptr;
+    const char *strtab = nullptr;
+    const std::uint32_t *gnu_hash = nullptr;
+    const std::uint32_t *sysv_hash = nullptr;
+    ElfW(Addr) base = 0;
+    bool usable() const noexcept { return symtab && strtab && (gnu_hash || sysv_hash); }
+};
+
+inline dynamic_tables read_tables(const struct link_map *map) noexcept {
+    dynamic_tables t;
+    if (!map || !map->l_ld)
+        return t;
+    t.base = map->l_addr;
+    // glibc rewrites these entries to absolute addresses when the dynamic section is writable;
+    // other loaders leave them relative to the load base. An address below the base is relative.
+    const auto absolute = [&](ElfW(Addr) p) { return p < t.base ? p + t.base : p; };
+    for (const ElfW(Dyn) *d = map->l_ld; d->d_tag != DT_NULL; ++d) {
+        switch (d->d_tag) {
+        case DT_SYMTAB:
+            t.symtab = reinterpret_cast<const ElfW(Sym) *>(absolute(d->d_un.d_ptr));
+            break;
+        case DT_STRTAB:
+            t.strtab = reinterpret_cast<const char *>(absolute(d->d_un.d_ptr));
+            break;
+        case DT_GNU_HASH:
+            t.gnu_hash = reinterpret_cast<const std::uint32_t *>(absolute(d->d_un.d_ptr));
+            break;
+        case DT_HASH:
+            t.sysv_hash = reinterpret_cast<const std::uint32_t *>(absolute(d->d_un.d_ptr));
+            break;
+        default:
+            break;
+        }
+    }
+    return t;
+}
+
+inline std::uint32_t gnu_hash_of(const char *name) noexcept {
+    std::uint32_t h = 5381;
+    for (auto p = reinterpret_cast<const unsigned char *>(name); *p; ++p)
+        h = h * 33 + *p;
+    return h;
+}
+
+inline std::uint32_t sysv_hash_of(const char *name) noexcept {
+    std::uint32_t h = 0;
+    for (auto p = reinterpret_cast<const unsigned char *>(name); *p; ++p) {
+        h = (h << 4) + *p;
+        const std::uint32_t g = h & 0xF0000000u;
+        if (g)
+            h ^= g >> 24;
+        h &= ~g;
+    }
+    return h;
+}
+
+inline symbol_facts facts_of(const ElfW(Sym) & s) noexcept {
+    symbol_facts f;
+    switch (ELF64_ST_TYPE(s.st_info)) {
+    case STT_FUNC:
+    case STT_GNU_IFUNC:
+        f.kind = symbol_facts::function;
+        break;
+    case STT_OBJECT:
+    case STT_COMMON:
+        f.kind = symbol_facts::object;
+        break;
+    case STT_TLS:
+        f.kind = symbol_facts::tls;
+        break;
+    default:
+        f.kind = symbol_facts::unknown;
+        break;
+    }
+    f.size = static_cast<std::size_t>(s.st_size);
+    return f;
+}
+
+// Calls visit(sym) for every defined symbol named `name` (several with symbol versioning)
+// until it returns true. Returns whether a visit returned true.
+template <class Visit>
+bool for_each_named(const dynamic_tables &t, const char *name, Visit visit) noexcept {
+    const auto matches = [&](const ElfW(Sym) & s) {
+        return s.st_shndx != SHN_UNDEF && std::strcmp(t.strtab + s.st_name, name) == 0;
+    };
+    if (t.gnu_hash) {
+        const std::uint32_t nbuckets = t.gnu_hash[0], symoffset = t.gnu_hash[1];
+        const std::uint32_t bloom_words = t.gnu_hash[2];
+        const auto *buckets = reinterpret_cast<const std::uint32_t *>(
+            reinterpret_cast<const ElfW(Addr) *>(t.gnu_hash + 4) + bloom_words);
+        const std::uint32_t *chain = buckets + nbuckets;
+        if (nbuckets == 0)
+            return false;
+        const std::uint32_t h = gnu_hash_of(name);
+        for (std::uint32_t i = buckets[h % nbuckets]; i >= symoffset; ++i) {
+            const std::uint32_t h2 = chain[i - symoffset];
+            if ((h | 1) == (h2 | 1) && matches(t.symtab[i]) && visit(t.symtab[i]))
+                return true;
+            if (h2 & 1)
+                break;
+        }
+        return false;
+    }
+    const std::uint32_t nbucket = t.sysv_hash[0];
+    const std::uint32_t *bucket = t.sysv_hash + 2, *chain = bucket + nbucket;
+    if (nbucket == 0)
+        return false;
+    for (std::uint32_t i = bucket[sysv_hash_of(name) % nbucket]; i != STN_UNDEF; i = chain[i])
+        if (matches(t.symtab[i]) && visit(t.symtab[i]))
+            return true;
+    return false;
+}
+
+// What the defining image's .dynsym says about `name` resolved at `address`. With several
+// versions of one name, the one at that address wins; an IFUNC's entry holds its resolver's
+// address, so without an exact match the first defined entry is used.
+inline symbol_facts lookup(const struct link_map *map, const char *name,
+                           const void *address) noexcept {
+    const dynamic_tables t = read_tables(map);
+    if (!t.usable())
+        return {};
+    const ElfW(Sym) *first = nullptr;
+    const ElfW(Sym) *exact = nullptr;
+    for_each_named(t, name, [&](const ElfW(Sym) & s) {
+        if (!first)
+            first = &s;
+        if (reinterpret_cast<const void *>(t.base + s.st_value) == address) {
+            exact = &s;
+            return true;
+        }
+        return false;
+    });
+    const ElfW(Sym) *s = exact ? exact : first;
+    return s ? facts_of(*s) : symbol_facts{};
+}
+
+} // namespace ctypes::detail::elf
+
+#endif

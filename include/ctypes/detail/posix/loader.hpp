@@ -1,0 +1,147 @@
+// ctypes-cpp: Python's ctypes for C++. MIT licensed, see LICENSE.
+#ifndef CTYPES_DETAIL_POSIX_LOADER_HPP
+#define CTYPES_DETAIL_POSIX_LOADER_HPP
+
+// The POSIX loader: dlopen, dlsym, dlclose, plus glibc's dlinfo and dladdr1 where present.
+// Same members as windows/loader.hpp; loader.hpp picks one.
+// See https://pubs.opengroup.org/onlinepubs/9799919799/functions/dlopen.html
+
+#include <dlfcn.h>
+#include <limits.h>
+#include <string>
+#include <unistd.h>
+
+#include "../../error.hpp"
+#include "../../flags.hpp"
+#include "../symbol_kind.hpp"
+#include "../unicode.hpp"
+
+#if defined(__GLIBC__) || defined(__FreeBSD__)
+#define CTYPES_DETAIL_HAS_LINK_MAP 1
+#include "elf.hpp"
+#endif
+
+namespace ctypes::detail {
+
+struct os_error {
+    std::error_code code;
+    std::string text; // the OS's own words
+};
+
+struct native_loader {
+    using handle_type = void *;
+    using path_string = std::string;
+
+    static path_string native_path(const std::string &utf8) { return utf8; }
+    static path_string native_path(const std::wstring &wide) { return to_utf8(wide); }
+
+    static int mode_of(load_flags f) noexcept {
+        int mode = has_flags(f, rtld_lazy) ? RTLD_LAZY : RTLD_NOW;
+        mode |= has_flags(f, rtld_global) ? RTLD_GLOBAL : RTLD_LOCAL;
+#ifdef RTLD_NODELETE
+        if (has_flags(f, rtld_nodelete))
+            mode |= RTLD_NODELETE;
+#endif
+#ifdef RTLD_NOLOAD
+        if (has_flags(f, rtld_noload))
+            mode |= RTLD_NOLOAD;
+#endif
+#ifdef RTLD_DEEPBIND
+        if (has_flags(f, rtld_deepbind))
+            mode |= RTLD_DEEPBIND;
+#endif
+        return mode;
+    }
+
+    static std::string last_dlerror(const char *fallback) {
+        const char *text = ::dlerror();
+        return text ? text : fallback;
+    }
+
+    // path: nullptr for the running program.
+    static handle_type open(const path_string *path, load_flags flags, os_error &err) {
+        ::dlerror();
+        handle_type h = ::dlopen(path ? path->c_str() : nullptr, mode_of(flags));
+        if (!h) {
+            err.code = errc::load_failed;
+            err.text = has_flags(flags, rtld_noload) && path
+                           ? *path + ": not loaded in this process (rtld_noload)"
+                           : last_dlerror("dlopen failed");
+        }
+        return h;
+    }
+
+    static bool self_is_owned() noexcept {
+        return true;
+    }
+
+    static void *symbol(handle_type h, const char *name, os_error &err) {
+        ::dlerror();
+        void *p = ::dlsym(h, name);
+        if (!p) {
+            const char *text = ::dlerror();
+            err.code = text ? errc::symbol_not_found : errc::null_symbol;
+            err.text = text ? text : std::string("the symbol's value is NULL");
+        }
+        return p;
+    }
+
+    static bool close(handle_type h, os_error &err) {
+        if (::dlclose(h) == 0)
+            return true;
+        err.code = errc::load_failed;
+        err.text = last_dlerror("dlclose failed");
+        return false;
+    }
+
+    // The file the loader mapped, as it recorded it (glibc: link_map::l_name).
+    static std::string file_of(handle_type h, const std::string &fallback) {
+#ifdef CTYPES_DETAIL_HAS_LINK_MAP
+        struct link_map *map = nullptr;
+        if (::dlinfo(h, RTLD_DI_LINKMAP, &map) == 0 && map) {
+            if (map->l_name && map->l_name[0])
+                return map->l_name;
+            char buf[PATH_MAX]; // the main program records an empty name
+            const ssize_t n = ::readlink("/proc/self/exe", buf, sizeof buf);
+            if (n > 0)
+                return std::string(buf, static_cast<std::size_t>(n));
+        }
+#else
+        (void)h;
+#endif
+        return fallback;
+    }
+
+    // Whether an image with this file name is still mapped, without loading it.
+    static bool is_in_process(const std::string &file) {
+#ifdef RTLD_NOLOAD
+        if (file.empty())
+            return false;
+        handle_type h = ::dlopen(file.c_str(), RTLD_LAZY | RTLD_LOCAL | RTLD_NOLOAD);
+        if (h)
+            ::dlclose(h);
+        return h != nullptr;
+#else
+        (void)file;
+        return false;
+#endif
+    }
+
+    // What the defining image's symbol table says about the symbol at `address`.
+    static symbol_facts facts_of(const void *address, const char *name) noexcept {
+#ifdef CTYPES_DETAIL_HAS_LINK_MAP
+        Dl_info info;
+        struct link_map *map = nullptr;
+        if (::dladdr1(address, &info, reinterpret_cast<void **>(&map), RTLD_DL_LINKMAP) && map)
+            return elf::lookup(map, name, address);
+#else
+        (void)address;
+        (void)name;
+#endif
+        return {};
+    }
+};
+
+} // namespace ctypes::detail
+
+#endif

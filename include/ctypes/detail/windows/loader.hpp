@@ -1,0 +1,146 @@
+// ctypes-cpp: Python's ctypes for C++. MIT licensed, see LICENSE.
+#ifndef CTYPES_DETAIL_WINDOWS_LOADER_HPP
+#define CTYPES_DETAIL_WINDOWS_LOADER_HPP
+
+// The Windows loader: LoadLibraryExW, GetProcAddress, FreeLibrary. Same members as
+// posix/loader.hpp; loader.hpp picks one. Never includes <windows.h> (see win32.hpp).
+// See
+// https://learn.microsoft.com/en-us/windows/win32/api/libloaderapi/nf-libloaderapi-loadlibraryexw
+
+#include <string>
+
+#include "../../error.hpp"
+#include "../../flags.hpp"
+#include "../symbol_kind.hpp"
+#include "../unicode.hpp"
+#include "win32.hpp"
+
+namespace ctypes::detail {
+
+struct os_error {
+    std::error_code code;
+    std::string text; // the OS's own words
+};
+
+struct native_loader {
+    using handle_type = HINSTANCE__ *;
+    using path_string = std::wstring;
+
+    static path_string native_path(const std::string &utf8) { return to_wide(utf8); }
+    static path_string native_path(const std::wstring &wide) { return wide; }
+
+    // FormatMessageW's text for a Win32 error, without its trailing period and line break.
+    static std::string system_text(unsigned long code) {
+        wchar_t *buffer = nullptr;
+        const unsigned long n = FormatMessageW(
+            win32::format_message_allocate_buffer | win32::format_message_from_system |
+                win32::format_message_ignore_inserts,
+            nullptr, code, 0, reinterpret_cast<wchar_t *>(&buffer), 0, nullptr);
+        std::string text = n ? to_utf8(buffer, n) : std::string();
+        if (buffer)
+            LocalFree(buffer);
+        while (!text.empty() && (text.back() == '\n' || text.back() == '\r' || text.back() == ' ' ||
+                                 text.back() == '.'))
+            text.pop_back();
+        if (text.empty())
+            text = "Windows error " + std::to_string(code);
+        return text;
+    }
+
+    static void fail(os_error &err) {
+        const unsigned long code = GetLastError();
+        err.code = std::error_code(static_cast<int>(code), std::system_category());
+        err.text = system_text(code);
+    }
+
+    static bool has_directory(const path_string &p) noexcept {
+        return p.find_first_of(L"\\/") != path_string::npos;
+    }
+
+    // path: nullptr for the running program.
+    static handle_type open(const path_string *path, load_flags flags, os_error &err) {
+        if (!path) {
+            handle_type self = GetModuleHandleW(nullptr);
+            if (!self)
+                fail(err);
+            return self;
+        }
+        handle_type h = nullptr;
+        if (has_flags(flags, rtld_noload)) {
+            if (!GetModuleHandleExW(0, path->c_str(), &h))
+                fail(err);
+            return h;
+        }
+        // A path with a directory loads its dependencies from that directory; a bare name is
+        // searched in the safe default directories only, never the current directory.
+        path_string full = *path;
+        unsigned long search = win32::load_library_search_default_dirs;
+        if (has_directory(*path)) {
+            std::wstring buffer(32768, L'\0'); // the longest path Windows accepts
+            const unsigned long n = GetFullPathNameW(
+                path->c_str(), static_cast<unsigned long>(buffer.size()), &buffer[0], nullptr);
+            if (n > 0 && n < buffer.size())
+                full.assign(buffer.data(), n);
+            search |= win32::load_library_search_dll_load_dir;
+        }
+        unsigned long old_mode = 0;
+        const bool mode_set = SetThreadErrorMode(
+            win32::sem_failcriticalerrors | win32::sem_noopenfileerrorbox, &old_mode);
+        h = LoadLibraryExW(full.c_str(), nullptr, search);
+        if (!h)
+            fail(err);
+        if (mode_set)
+            SetThreadErrorMode(old_mode, nullptr);
+        if (h && has_flags(flags, rtld_nodelete)) {
+            handle_type pinned = nullptr;
+            GetModuleHandleExW(win32::get_module_handle_ex_flag_pin |
+                                   win32::get_module_handle_ex_flag_from_address,
+                               reinterpret_cast<const wchar_t *>(h), &pinned);
+        }
+        return h;
+    }
+
+    // GetModuleHandleW(NULL) takes no reference, so there is none to give back.
+    static bool self_is_owned() noexcept { return false; }
+
+    static void *symbol(handle_type h, const char *name, os_error &err) {
+        void *p = reinterpret_cast<void *>(GetProcAddress(h, name));
+        if (!p)
+            fail(err);
+        return p;
+    }
+
+    static bool close(handle_type h, os_error &err) {
+        if (FreeLibrary(h))
+            return true;
+        fail(err);
+        return false;
+    }
+
+    static std::string file_of(handle_type h, const std::string &fallback) {
+        std::wstring buffer(260, L'\0');
+        for (;;) {
+            const unsigned long n =
+                GetModuleFileNameW(h, &buffer[0], static_cast<unsigned long>(buffer.size()));
+            if (n == 0)
+                return fallback;
+            if (n < buffer.size())
+                return to_utf8(buffer.data(), n);
+            buffer.resize(buffer.size() * 2);
+        }
+    }
+
+    static bool is_in_process(const std::string &file) {
+        handle_type h = nullptr;
+        return !file.empty() &&
+               GetModuleHandleExW(win32::get_module_handle_ex_flag_unchanged_refcount,
+                                  to_wide(file).c_str(), &h) != 0;
+    }
+
+    // PE exports record neither a kind nor a size.
+    static symbol_facts facts_of(const void *, const char *) noexcept { return {}; }
+};
+
+} // namespace ctypes::detail
+
+#endif

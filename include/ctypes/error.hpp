@@ -1,0 +1,182 @@
+// ctypes-cpp: Python's ctypes for C++. MIT licensed, see LICENSE.
+#ifndef CTYPES_ERROR_HPP
+#define CTYPES_ERROR_HPP
+
+/// \file
+/// The exceptions and error codes of ctypes-cpp.
+
+#include <cstdint>
+#include <cstdio>
+#include <stdexcept>
+#include <string>
+#include <system_error>
+
+namespace ctypes {
+
+/// Why a load, lookup or unload failed where the platform gives no error number of its own
+/// (POSIX `dlopen` and `dlsym` report text only). On Windows, loads and lookups carry the
+/// `GetLastError()` value in `std::system_category()` instead.
+enum class errc {
+    load_failed = 1,  ///< the loader refused the library; what() has its text
+    symbol_not_found, ///< no such export
+    null_symbol,      ///< the export exists but its address is NULL
+    not_a_function,   ///< get<Sig>() found a data object
+    not_an_object,    ///< var<T>() found a function
+    size_mismatch,    ///< var<T>() found an object whose exported size is not sizeof(T)
+    not_loaded,       ///< the library object is empty (moved from, or unloaded)
+    in_use,           ///< unload() while functions, variables or buffers still use the library
+    bad_flags,        ///< a flag that makes no sense where it was given
+};
+
+/// The category of ctypes::errc codes; its name() is "ctypes". Throws nothing.
+inline const std::error_category &ctypes_category() noexcept {
+    struct category final : std::error_category {
+        const char *name() const noexcept override { return "ctypes"; }
+        std::string message(int value) const override {
+            switch (static_cast<errc>(value)) {
+            case errc::load_failed:
+                return "cannot load library";
+            case errc::symbol_not_found:
+                return "symbol not found";
+            case errc::null_symbol:
+                return "symbol resolves to NULL";
+            case errc::not_a_function:
+                return "symbol is not a function";
+            case errc::not_an_object:
+                return "symbol is not a data object";
+            case errc::size_mismatch:
+                return "exported object size differs from the declared type";
+            case errc::not_loaded:
+                return "library not loaded";
+            case errc::in_use:
+                return "library still in use";
+            case errc::bad_flags:
+                return "invalid flags";
+            }
+            return "unknown ctypes error";
+        }
+    };
+    static const category instance;
+    return instance;
+}
+
+/// Makes a std::error_code of ctypes_category(). Throws nothing.
+inline std::error_code make_error_code(errc e) noexcept {
+    return {static_cast<int>(e), ctypes_category()};
+}
+
+/// The base of every ctypes-cpp exception: a std::system_error whose code() is the OS error
+/// (errno, `GetLastError()`, an HRESULT) or a ctypes::errc, and whose what() says what was
+/// attempted, names the library or symbol, and ends with the OS's own text, e.g.
+/// `ctypes: cannot load 'libfoo.so': libfoo.so: cannot open shared object file: No such file or
+/// directory`. Copying throws nothing.
+class error : public std::system_error {
+public:
+    /// \param code the OS or ctypes error. \param message the whole text what() returns.
+    error(std::error_code code, const std::string &message)
+        : std::system_error(code, message), what_(message) {}
+    /// The message as given, without the category text std::system_error would append.
+    const char *what() const noexcept override { return what_.what(); }
+
+private:
+    std::runtime_error what_; // reference-counted: copies throw nothing
+};
+
+/// A library could not be loaded, or was used after unload().
+class load_error : public error {
+public:
+    using error::error;
+};
+
+/// A symbol could not be found, resolved to NULL, or is of the wrong kind or size.
+class symbol_error : public error {
+public:
+    using error::error;
+};
+
+namespace detail {
+// Name of the common HRESULTs, for messages where the system has no text (Wine, Linux).
+inline const char *hresult_name(std::uint32_t hr) noexcept {
+    switch (hr) {
+    case 0x00000000u:
+        return "S_OK";
+    case 0x00000001u:
+        return "S_FALSE";
+    case 0x80004001u:
+        return "E_NOTIMPL";
+    case 0x80004002u:
+        return "E_NOINTERFACE";
+    case 0x80004003u:
+        return "E_POINTER";
+    case 0x80004004u:
+        return "E_ABORT";
+    case 0x80004005u:
+        return "E_FAIL";
+    case 0x8000FFFFu:
+        return "E_UNEXPECTED";
+    case 0x80070005u:
+        return "E_ACCESSDENIED";
+    case 0x80070006u:
+        return "E_HANDLE";
+    case 0x8007000Eu:
+        return "E_OUTOFMEMORY";
+    case 0x80070057u:
+        return "E_INVALIDARG";
+    case 0x800401F3u:
+        return "CO_E_CLASSSTRING";
+    case 0x800401F0u:
+        return "CO_E_NOTINITIALIZED";
+    case 0x80040154u:
+        return "REGDB_E_CLASSNOTREG";
+    case 0x80040111u:
+        return "CLASS_E_CLASSNOTAVAILABLE";
+    default:
+        return nullptr;
+    }
+}
+} // namespace detail
+
+/// The category of HRESULT codes; its name() is "HRESULT" and its message() gives the code in
+/// hex with its name where it is a common one (`0x80070057 E_INVALIDARG`). Throws nothing.
+/// \see
+/// https://learn.microsoft.com/en-us/openspecs/windows_protocols/ms-erref/0642cb2f-2075-4469-918c-4441e69c548a
+inline const std::error_category &hresult_category() noexcept {
+    struct category final : std::error_category {
+        const char *name() const noexcept override { return "HRESULT"; }
+        std::string message(int value) const override {
+            const auto hr = static_cast<std::uint32_t>(value);
+            char hex[16];
+            std::snprintf(hex, sizeof hex, "0x%08X", static_cast<unsigned>(hr));
+            const char *known = detail::hresult_name(hr);
+            return known ? std::string(hex) + " " + known : std::string(hex);
+        }
+    };
+    static const category instance;
+    return instance;
+}
+
+/// A function called through an HRESULT-checking policy (OleDLL) returned a failing HRESULT
+/// (one with the severity bit set). code() is the HRESULT in hresult_category().
+class hresult_error : public error {
+public:
+    /// \param hr the failing HRESULT. \param function the name of the function that returned it.
+    hresult_error(std::int32_t hr, const std::string &function)
+        : error({static_cast<int>(hr), hresult_category()},
+                "ctypes: '" + function + "' failed: HRESULT " +
+                    hresult_category().message(static_cast<int>(hr))),
+          hresult_(hr) {}
+    /// The HRESULT as the function returned it. Throws nothing.
+    std::int32_t hresult() const noexcept { return hresult_; }
+
+private:
+    std::int32_t hresult_;
+};
+
+} // namespace ctypes
+
+namespace std {
+template <>
+struct is_error_code_enum<ctypes::errc> : true_type {};
+} // namespace std
+
+#endif

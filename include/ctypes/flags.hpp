@@ -1,0 +1,85 @@
+// ctypes-cpp: Python's ctypes for C++. MIT licensed, see LICENSE.
+#ifndef CTYPES_FLAGS_HPP
+#define CTYPES_FLAGS_HPP
+
+/// \file
+/// Load flags: the `mode` of ctypes.CDLL (the RTLD_* bits of dlopen) and ctypes' `use_errno`
+/// and `use_last_error` switches, as one bitmask type.
+
+namespace ctypes {
+
+/// A bitmask of loading and calling options, combined with `|`.
+///
+/// The values are the library's own, not the platform's: each platform loader translates them,
+/// so code that names a flag compiles everywhere. A flag a platform lacks is accepted and
+/// ignored (each constant below says where).
+/// \see https://docs.python.org/3/library/ctypes.html#loading-shared-libraries
+/// \see https://pubs.opengroup.org/onlinepubs/9799919799/functions/dlopen.html
+enum class load_flags : unsigned {
+    none = 0,
+    rtld_lazy = 1u << 0,
+    rtld_now = 1u << 1,
+    rtld_global = 1u << 2,
+    rtld_local = 1u << 3,
+    rtld_nodelete = 1u << 4,
+    rtld_noload = 1u << 5,
+    rtld_deepbind = 1u << 6,
+    use_errno = 1u << 8,
+    use_last_error = 1u << 9,
+};
+
+/// Combines two sets of flags. Throws nothing.
+constexpr load_flags operator|(load_flags a, load_flags b) noexcept {
+    return static_cast<load_flags>(static_cast<unsigned>(a) | static_cast<unsigned>(b));
+}
+/// The flags present in both. Throws nothing.
+constexpr load_flags operator&(load_flags a, load_flags b) noexcept {
+    return static_cast<load_flags>(static_cast<unsigned>(a) & static_cast<unsigned>(b));
+}
+/// Every flag not in `a`. Throws nothing.
+constexpr load_flags operator~(load_flags a) noexcept {
+    return static_cast<load_flags>(~static_cast<unsigned>(a));
+}
+/// Adds `b` to `a`. Throws nothing.
+constexpr load_flags &operator|=(load_flags &a, load_flags b) noexcept {
+    return a = a | b;
+}
+/// Keeps in `a` only what is also in `b`. Throws nothing.
+constexpr load_flags &operator&=(load_flags &a, load_flags b) noexcept {
+    return a = a & b;
+}
+/// True when every flag of `wanted` is set in `set`. Throws nothing.
+constexpr bool has_flags(load_flags set, load_flags wanted) noexcept {
+    return (set & wanted) == wanted && wanted != load_flags::none;
+}
+
+/// Resolve undefined symbols when code first uses them (POSIX `RTLD_LAZY`). The default is
+/// `rtld_now`, as in ctypes. Windows: ignored.
+inline constexpr load_flags rtld_lazy = load_flags::rtld_lazy;
+/// Resolve every undefined symbol at load time (POSIX `RTLD_NOW`); added whenever neither
+/// `rtld_lazy` nor `rtld_now` is given. Windows: ignored.
+inline constexpr load_flags rtld_now = load_flags::rtld_now;
+/// Make the library's symbols available to libraries loaded later (POSIX `RTLD_GLOBAL`).
+/// Windows: ignored.
+inline constexpr load_flags rtld_global = load_flags::rtld_global;
+/// Keep the library's symbols private to it (POSIX `RTLD_LOCAL`, the default). Windows: ignored.
+inline constexpr load_flags rtld_local = load_flags::rtld_local;
+/// Never remove the image from the process, even after `unload()` (glibc, musl, BSD
+/// `RTLD_NODELETE`). Windows: pins the module (`GET_MODULE_HANDLE_EX_FLAG_PIN`).
+inline constexpr load_flags rtld_nodelete = load_flags::rtld_nodelete;
+/// Only succeed if the library is already in the process (`RTLD_NOLOAD`). Windows: uses
+/// `GetModuleHandleExW` instead of loading.
+inline constexpr load_flags rtld_noload = load_flags::rtld_noload;
+/// Prefer the library's own symbols over global ones (glibc `RTLD_DEEPBIND`). Ignored where the
+/// loader lacks it (musl, macOS, Windows).
+inline constexpr load_flags rtld_deepbind = load_flags::rtld_deepbind;
+/// Swap ctypes-cpp's private per-thread errno copy into `errno` around every foreign call
+/// (ctypes `use_errno=True`). See get_errno().
+inline constexpr load_flags use_errno = load_flags::use_errno;
+/// Swap the private per-thread last-error copy into `GetLastError()` around every foreign call
+/// (ctypes `use_last_error=True`). POSIX: accepted and ignored, there is no such value.
+inline constexpr load_flags use_last_error = load_flags::use_last_error;
+
+} // namespace ctypes
+
+#endif

@@ -1,0 +1,458 @@
+// ctypes-cpp: Python's ctypes for C++. MIT licensed, see LICENSE.
+#ifndef CTYPES_LIBRARY_HPP
+#define CTYPES_LIBRARY_HPP
+
+/// \file
+/// ctypes::basic_library and its three ctypes-named instances CDLL, WinDLL and OleDLL.
+
+#include <optional>
+#include <string>
+#include <system_error>
+#include <type_traits>
+#include <utility>
+
+#include "detail/loader.hpp"
+#include "error.hpp"
+#include "flags.hpp"
+#include "function.hpp"
+#include "policy.hpp"
+#include "variable.hpp"
+
+namespace ctypes {
+namespace detail {
+
+// A library name or path as the user wrote it: UTF-8 `char` strings, `wchar_t` strings, or
+// anything path-like with `.native()` (std::filesystem::path, boost::filesystem::path), which
+// is why <filesystem> is not needed here. A null `const char*` means the running program.
+class path_arg {
+public:
+    path_arg(const char *s) : self_(s == nullptr), utf8_(s ? s : "") {}
+    path_arg(const std::string &s) : utf8_(s) {}
+    path_arg(const wchar_t *s) : self_(s == nullptr), utf8_(s ? to_utf8(std::wstring(s)) : "") {}
+    path_arg(const std::wstring &s) : utf8_(to_utf8(s)) {}
+    template <class P, class N = decltype(std::declval<const P &>().native()),
+              std::enable_if_t<!std::is_convertible_v<const P &, const char *> &&
+                                   !std::is_convertible_v<const P &, const wchar_t *>,
+                               int> = 0>
+    path_arg(const P &p) : path_arg(p.native()) {}
+
+    bool is_self() const noexcept { return self_; }
+    const std::string &utf8() const noexcept { return utf8_; }
+
+private:
+    bool self_ = false;
+    std::string utf8_;
+};
+
+// A symbol name: a C string or a std::string, used only for the duration of the lookup.
+struct symbol_name {
+    symbol_name(const char *s) noexcept : value(s) {}
+    symbol_name(const std::string &s) noexcept : value(s.c_str()) {}
+    const char *value;
+};
+
+} // namespace detail
+
+/// A loaded shared library (ctypes `CDLL`, `WinDLL`, `OleDLL`): the one template behind all
+/// three, over a policy that picks the calling convention and the result check.
+///
+/// \tparam Policy a type with member types `convention` and `result_check`: cdll_policy,
+/// windll_policy, oledll_policy, or ctypes::policy<Conv, Check>.
+///
+/// Ownership: each object holds one loader reference (one `dlopen`/`LoadLibraryExW`), given
+/// back when the object and every function, variable and owned pointer obtained from it are
+/// gone. Move-only: a moved-from object is empty. Lookups (`get`, `try_get`, `has`, `var`) are
+/// const and safe from many threads at once; `unload()` and assignment are not.
+/// \see https://docs.python.org/3/library/ctypes.html#loading-shared-libraries
+template <class Policy>
+class basic_library {
+public:
+    using policy_type = Policy;
+    /// `void*` from dlopen (POSIX), `HMODULE` (Windows).
+    using native_handle_type = detail::native_loader::handle_type;
+
+    /// An empty object that holds no library. Throws nothing.
+    basic_library() noexcept = default;
+
+    /// Loads a library, like `ctypes.CDLL(name, mode)`.
+    /// \param path a file name the loader searches for (`"libz.so.1"`, `"kernel32.dll"`) or a
+    /// path with a directory; `const char*` and `std::string` are UTF-8, `wchar_t` strings and
+    /// path-like objects (`std::filesystem::path`) are taken as they are. A null `const char*`
+    /// means the running program, as self().
+    /// \param flags `rtld_*` flags (`rtld_now | rtld_local` unless `rtld_lazy` or `rtld_global`
+    /// is given), and `use_errno` / `use_last_error` for every function looked up.
+    /// \throws load_error when the loader refuses, with its own text: `ctypes: cannot load
+    /// 'libfoo.so': libfoo.so: cannot open shared object file: No such file or directory`.
+    /// code() is errc::load_failed on POSIX and the `GetLastError()` value on Windows.
+    /// \note POSIX: `dlopen`. Windows: `LoadLibraryExW`; a path with a directory also loads its
+    /// dependencies from that directory; a bare name never searches the current directory.
+    /// \code
+    /// ctypes::CDLL libz{"libz.so.1"};
+    /// \endcode
+    explicit basic_library(detail::path_arg path, load_flags flags = load_flags::none) {
+        std::error_code ec;
+        std::string message;
+        open(path, flags, ec, &message);
+        if (ec)
+            throw load_error(ec, message);
+    }
+
+    /// As above, but reports failure in `ec` (and leaves the object empty) instead of throwing.
+    /// Throws only std::bad_alloc.
+    basic_library(detail::path_arg path, load_flags flags, std::error_code &ec) {
+        open(path, flags, ec, nullptr);
+    }
+    /// \copydoc basic_library(detail::path_arg, load_flags, std::error_code&)
+    basic_library(detail::path_arg path, std::error_code &ec) {
+        open(path, load_flags::none, ec, nullptr);
+    }
+
+    basic_library(basic_library &&) noexcept = default;
+    basic_library &operator=(basic_library &&) noexcept = default;
+    basic_library(const basic_library &) = delete;
+    basic_library &operator=(const basic_library &) = delete;
+
+    /// The running program and, on POSIX, every library loaded with global scope, like
+    /// `ctypes.CDLL(None)`. \throws load_error if the loader refuses (it does not in practice).
+    /// \note POSIX `dlopen(NULL)`; Windows `GetModuleHandleW(NULL)`, which sees the executable's
+    /// own exports only.
+    static basic_library self(load_flags flags = load_flags::none) {
+        return basic_library(detail::path_arg(static_cast<const char *>(nullptr)), flags);
+    }
+
+    /// Takes ownership of a handle that is already open (ctypes `handle=`): the object will
+    /// give it back (`dlclose`, `FreeLibrary`) like one it loaded itself. name() and path()
+    /// are the loaded file.
+    /// \param handle from `dlopen` or `LoadLibrary*`. \param flags `use_errno`/`use_last_error`.
+    /// \throws load_error (errc::not_loaded) when `handle` is null.
+    static basic_library adopt(native_handle_type handle, load_flags flags = load_flags::none) {
+        if (!handle)
+            throw load_error(errc::not_loaded, "ctypes: adopt() needs an open library handle, "
+                                               "not a null one");
+        basic_library lib;
+        auto state = std::make_shared<detail::library_state>();
+        state->handle = handle;
+        state->flags = flags;
+        state->path = detail::native_loader::file_of(handle, std::string());
+        state->name = state->path;
+        lib.state_ = std::move(state);
+        return lib;
+    }
+
+    /// The loader's handle, or null when empty. Still owned by this object. Throws nothing.
+    native_handle_type native_handle() const noexcept {
+        return state_ ? state_->handle : native_handle_type{};
+    }
+    /// The name or path as given to the constructor, UTF-8; empty for self(). Throws nothing.
+    const std::string &name() const noexcept { return state_ ? state_->name : empty_string(); }
+    /// The file the loader actually mapped, as the loader records it (glibc's link map,
+    /// `GetModuleFileNameW`), UTF-8; the name as given where the loader cannot tell (macOS,
+    /// musl). Throws nothing.
+    const std::string &path() const noexcept { return state_ ? state_->path : empty_string(); }
+    /// The flags it was loaded with. Throws nothing.
+    load_flags flags() const noexcept { return state_ ? state_->flags : load_flags::none; }
+    /// Whether the object holds a library. Throws nothing.
+    bool is_loaded() const noexcept { return state_ != nullptr; }
+    /// \copydoc is_loaded
+    explicit operator bool() const noexcept { return is_loaded(); }
+    /// How many functions, variables and owned pointers obtained from this object are alive
+    /// and keep the library mapped. Throws nothing.
+    long use_count() const noexcept { return state_ ? state_.use_count() - 1 : 0; }
+
+    /// Looks up an exported function.
+    /// \tparam Sig the function's type, `R(Args...)` or `R(Args..., ...)` (see ctypes::function).
+    /// \tparam FnPolicy this library's policy unless given: a CDLL can fetch one stdcall
+    /// function with `get<Sig, windll_policy>`.
+    /// \param name the exported name. \param call_flags `use_errno`, `use_last_error` for this
+    /// function, added to the library's own.
+    /// \throws symbol_error when there is no such export (errc::symbol_not_found, with the
+    /// loader's text), it resolves to NULL (errc::null_symbol), or the symbol table says it is a
+    /// data object (errc::not_a_function, ELF only). \throws load_error when the object is
+    /// empty. \throws error (errc::bad_flags) when `call_flags` has an `rtld_*` flag.
+    /// \note POSIX `dlsym`, which also searches the library's dependencies; Windows
+    /// `GetProcAddress`.
+    /// \code
+    /// auto crc32 = libz.get<unsigned long(unsigned long, const unsigned char *,
+    /// unsigned)>("crc32"); \endcode
+    template <class Sig, class FnPolicy = Policy>
+    function<Sig, FnPolicy> get(detail::symbol_name name,
+                                load_flags call_flags = load_flags::none) const {
+        std::error_code ec;
+        std::string message;
+        auto f = get<Sig, FnPolicy>(name, call_flags, ec, &message);
+        if (ec)
+            raise(ec, message);
+        return f;
+    }
+    /// As get(), but reports failure in `ec` and returns an empty function. Throws only
+    /// std::bad_alloc.
+    template <class Sig, class FnPolicy = Policy>
+    function<Sig, FnPolicy> get(detail::symbol_name name, std::error_code &ec) const {
+        return get<Sig, FnPolicy>(name, load_flags::none, ec, nullptr);
+    }
+    /// \copydoc get(detail::symbol_name, std::error_code&) const
+    template <class Sig, class FnPolicy = Policy>
+    function<Sig, FnPolicy> get(detail::symbol_name name, load_flags call_flags,
+                                std::error_code &ec) const {
+        return get<Sig, FnPolicy>(name, call_flags, ec, nullptr);
+    }
+
+    /// Looks up an optional function: std::nullopt when the library has no such export (or it
+    /// resolves to NULL), the function otherwise.
+    /// \throws like get() for every other failure (empty object, data symbol, bad flags).
+    template <class Sig, class FnPolicy = Policy>
+    std::optional<function<Sig, FnPolicy>> try_get(detail::symbol_name name,
+                                                   load_flags call_flags = load_flags::none) const {
+        std::error_code ec;
+        std::string message;
+        auto f = get<Sig, FnPolicy>(name, call_flags, ec, &message);
+        if (ec == errc::symbol_not_found || ec == errc::null_symbol || is_windows_missing(ec))
+            return std::nullopt;
+        if (ec)
+            raise(ec, message);
+        return f;
+    }
+
+    /// Whether the library (or, on POSIX, one of its dependencies) exports `name` with a non-null
+    /// address. Throws nothing; false for an empty object or a null name.
+    bool has(detail::symbol_name name) const noexcept {
+        if (!state_ || !name.value)
+            return false;
+        try {
+            detail::os_error err;
+            return detail::native_loader::symbol(state_->handle, name.value, err) != nullptr;
+        } catch (...) {
+            return false;
+        }
+    }
+
+    /// Looks up an exported data object (ctypes `in_dll`).
+    /// \tparam T the object's type (see ctypes::variable).
+    /// \throws symbol_error when there is no such export, it resolves to NULL, or (ELF) the
+    /// symbol table says it is a function (errc::not_an_object) or an object whose size is not
+    /// `sizeof(T)` (errc::size_mismatch). \throws load_error when the object is empty.
+    /// \code
+    /// auto version = libfoo.var<const int>("foo_version");
+    /// \endcode
+    template <class T>
+    variable<T> var(detail::symbol_name name) const {
+        std::error_code ec;
+        std::string message;
+        auto v = var<T>(name, ec, &message);
+        if (ec)
+            raise(ec, message);
+        return v;
+    }
+    /// As var(), but reports failure in `ec` and returns an empty handle. Throws only
+    /// std::bad_alloc.
+    template <class T>
+    variable<T> var(detail::symbol_name name, std::error_code &ec) const {
+        return var<T>(name, ec, nullptr);
+    }
+
+    /// Gives this object's reference back to the loader (`dlclose`, `FreeLibrary`), leaving the
+    /// object empty.
+    /// \return true when the image really left the process (checked with `RTLD_NOLOAD` /
+    /// `GetModuleHandleExW`); false when something else still holds it: another library object,
+    /// another part of the program, `rtld_nodelete`, or a loader that never unloads.
+    /// \throws error (errc::in_use) when functions, variables or owned pointers obtained from
+    /// this object are alive; the message says how many and nothing is unloaded. \throws
+    /// load_error (errc::not_loaded) when the object is empty.
+    bool unload() {
+        std::error_code ec;
+        std::string message;
+        const bool gone = unload(ec, &message);
+        if (ec)
+            raise(ec, message);
+        return gone;
+    }
+    /// As unload(), but reports failure in `ec`. Throws nothing.
+    bool unload(std::error_code &ec) noexcept { return unload(ec, nullptr); }
+
+private:
+    static const std::string &empty_string() noexcept {
+        static const std::string empty;
+        return empty;
+    }
+
+    std::string display_name() const {
+        if (!state_)
+            return "(no library)";
+        if (!state_->name.empty())
+            return state_->name;
+        return "the running program";
+    }
+
+    [[noreturn]] static void raise(const std::error_code &ec, const std::string &message) {
+        if (ec == errc::not_loaded)
+            throw load_error(ec, message);
+        if (ec == errc::in_use || ec == errc::bad_flags || ec == errc::load_failed)
+            throw error(ec, message);
+        throw symbol_error(ec, message);
+    }
+
+    static bool is_windows_missing(const std::error_code &ec) noexcept {
+#if defined(_WIN32)
+        return ec.category() == std::system_category() && ec.value() == 127; // proc not found
+#else
+        (void)ec;
+        return false;
+#endif
+    }
+
+    void open(const detail::path_arg &path, load_flags flags, std::error_code &ec,
+              std::string *message) {
+        ec.clear();
+        detail::os_error err;
+        const auto native = detail::native_loader::native_path(path.utf8());
+        auto handle = detail::native_loader::open(path.is_self() ? nullptr : &native, flags, err);
+        if (!handle) {
+            ec = err.code;
+            if (message)
+                *message = "ctypes: cannot load '" +
+                           (path.is_self() ? std::string("the running program") : path.utf8()) +
+                           "': " + err.text;
+            return;
+        }
+        auto state = std::make_shared<detail::library_state>();
+        state->handle = handle;
+        state->owned = !path.is_self() || detail::native_loader::self_is_owned();
+        state->is_self = path.is_self();
+        state->flags = flags;
+        state->name = path.utf8();
+        state->path = detail::native_loader::file_of(handle, path.utf8());
+        state_ = std::move(state);
+    }
+
+    enum class wanted { function, object };
+
+    // The common lookup behind get() and var(): resolves, then checks the symbol table's kind
+    // and size where the format records them.
+    void *find(const char *name, wanted kind, std::size_t size, std::error_code &ec,
+               std::string *message) const {
+        ec.clear();
+        const auto fail = [&](std::error_code code, const std::string &text) -> void * {
+            ec = code;
+            if (message)
+                *message = text;
+            return nullptr;
+        };
+        if (!state_)
+            return fail(errc::not_loaded, std::string("ctypes: cannot look up '") +
+                                              (name ? name : "(null)") +
+                                              "': no library is loaded (moved from or unloaded)");
+        if (!name)
+            return fail(errc::symbol_not_found,
+                        "ctypes: cannot look up a null symbol name in '" + display_name() + "'");
+        detail::os_error err;
+        void *p = detail::native_loader::symbol(state_->handle, name, err);
+        const std::string quoted = std::string("'") + name + "' in '" + display_name() + "'";
+        if (!p)
+            return fail(err.code, (err.code == errc::null_symbol
+                                       ? "ctypes: symbol " + quoted + " resolves to NULL"
+                                       : "ctypes: cannot find symbol " + quoted) +
+                                      ": " + err.text);
+        const detail::symbol_facts facts = detail::native_loader::facts_of(p, name);
+        using k = detail::symbol_facts;
+        if (kind == wanted::function && (facts.kind == k::object || facts.kind == k::tls))
+            return fail(errc::not_a_function, "ctypes: symbol " + quoted + " is a data object of " +
+                                                  std::to_string(facts.size) +
+                                                  " bytes, not a function; use var<T>()");
+        if (kind == wanted::object && facts.kind == k::function)
+            return fail(errc::not_an_object, "ctypes: symbol " + quoted +
+                                                 " is a function, not a data object; use "
+                                                 "get<Sig>()");
+        if (kind == wanted::object && facts.kind == k::object && facts.size != 0 &&
+            facts.size != size)
+            return fail(errc::size_mismatch, "ctypes: symbol " + quoted + " is an object of " +
+                                                 std::to_string(facts.size) +
+                                                 " bytes, but var<T>() declares " +
+                                                 std::to_string(size) + " (sizeof(T))");
+        return p;
+    }
+
+    template <class Sig, class FnPolicy>
+    function<Sig, FnPolicy> get(detail::symbol_name name, load_flags call_flags,
+                                std::error_code &ec, std::string *message) const {
+        using fn = function<Sig, FnPolicy>;
+        if ((call_flags & ~(use_errno | use_last_error)) != load_flags::none) {
+            ec = errc::bad_flags;
+            if (message)
+                *message = std::string("ctypes: get<Sig>(\"") + (name.value ? name.value : "") +
+                           "\") takes only use_errno and use_last_error as flags; rtld_* flags "
+                           "belong to the library";
+            return fn();
+        }
+        if constexpr (std::is_base_of_v<detail::invalid_function_base, fn>) {
+            return fn(); // a static_assert already said what is wrong with Sig
+        } else {
+            void *p = find(name.value, wanted::function, 0, ec, message);
+            if (!p)
+                return fn();
+            return fn(reinterpret_cast<typename fn::pointer>(p), state_->flags | call_flags, state_,
+                      name.value);
+        }
+    }
+
+    template <class T>
+    variable<T> var(detail::symbol_name name, std::error_code &ec, std::string *message) const {
+        if constexpr (!variable<T>::validated_::value) {
+            return variable<T>(); // a static_assert already said what is wrong with T
+        } else {
+            void *p = find(name.value, wanted::object, sizeof(T), ec, message);
+            if (!p)
+                return variable<T>();
+            return variable<T>(static_cast<T *>(p), state_, name.value);
+        }
+    }
+
+    bool unload(std::error_code &ec, std::string *message) noexcept {
+        ec.clear();
+        try {
+            if (!state_) {
+                ec = errc::not_loaded;
+                if (message)
+                    *message = "ctypes: cannot unload: no library is loaded (moved from or "
+                               "already unloaded)";
+                return false;
+            }
+            const long users = use_count();
+            if (users > 0) {
+                ec = errc::in_use;
+                if (message)
+                    *message = "ctypes: cannot unload '" + display_name() +
+                               "': " + std::to_string(users) +
+                               (users == 1 ? " function, variable or owned pointer still uses it"
+                                           : " functions, variables or owned pointers still use "
+                                             "it");
+                return false;
+            }
+            const std::string file = state_->path;
+            const bool is_self = state_->is_self;
+            state_.reset(); // the last reference: the loader's reference is given back here
+            return !is_self && !detail::native_loader::is_in_process(file);
+        } catch (...) { // std::bad_alloc while building a message
+            ec = std::make_error_code(std::errc::not_enough_memory);
+            return false;
+        }
+    }
+
+    detail::state_ptr state_;
+};
+
+/// A library of cdecl functions whose results are returned as they are (ctypes `CDLL`).
+/// \code
+/// ctypes::CDLL libsum{"./libsum.so"};
+/// auto our_function = libsum.get<int(int, int *)>("our_function");
+/// \endcode
+using CDLL = basic_library<cdll_policy>;
+/// A library of stdcall functions whose results are returned as they are (ctypes `WinDLL`).
+/// Identical to CDLL except on 32-bit x86.
+using WinDLL = basic_library<windll_policy>;
+/// A library of stdcall functions returning `HRESULT`; a failing code throws hresult_error
+/// (ctypes `OleDLL`).
+using OleDLL = basic_library<oledll_policy>;
+
+} // namespace ctypes
+
+#endif

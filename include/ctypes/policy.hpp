@@ -1,0 +1,90 @@
+// ctypes-cpp: Python's ctypes for C++. MIT licensed, see LICENSE.
+#ifndef CTYPES_POLICY_HPP
+#define CTYPES_POLICY_HPP
+
+/// \file
+/// Policies: a calling convention and a result check, the two choices that make CDLL, WinDLL
+/// and OleDLL differ. A policy is any type with the two member types `convention` and
+/// `result_check`; ctypes::policy<Conv, Check> builds one.
+
+#include <cstdint>
+#include <string>
+#include <type_traits>
+
+#include "error.hpp"
+
+namespace ctypes {
+
+/// The C calling convention: the caller pops the arguments. The platform default everywhere.
+/// \see https://learn.microsoft.com/en-us/cpp/cpp/cdecl
+struct cdecl_convention {
+    /// The function pointer type for `R(A...)`.
+    template <class R, class... A>
+    using pointer = R (*)(A...);
+    /// The function pointer type for `R(A..., ...)`.
+    template <class R, class... A>
+    using variadic_pointer = R (*)(A..., ...);
+};
+
+/// The Win32 API convention: the callee pops the arguments. It differs from cdecl only on 32-bit
+/// x86; on every other target it is cdecl and compiles without attribute warnings.
+/// Variadic functions are always cdecl (the callee cannot know how much to pop).
+/// \see https://learn.microsoft.com/en-us/cpp/cpp/stdcall
+struct stdcall_convention {
+#if defined(_M_IX86)
+    template <class R, class... A>
+    using pointer = R(__stdcall *)(A...);
+#elif defined(__i386__)
+    template <class R, class... A>
+    using pointer = R(__attribute__((stdcall)) *)(A...);
+#else
+    template <class R, class... A>
+    using pointer = R (*)(A...);
+#endif
+    template <class R, class... A>
+    using variadic_pointer = R (*)(A..., ...);
+};
+
+/// Result check that returns results as they are (ctypes' default `restype` handling).
+struct plain_result {
+    /// False: the call path skips the check entirely.
+    static constexpr bool checks = false;
+};
+
+/// Result check for `HRESULT` functions (ctypes OleDLL): a negative result (severity bit set)
+/// throws ctypes::hresult_error; success codes such as `S_FALSE` (1) are returned.
+struct hresult_check {
+    /// True: every result goes through check().
+    static constexpr bool checks = true;
+    /// \tparam R the declared result type: a 32-bit signed integer (HRESULT is `long` on Windows,
+    /// `int32_t` on Linux ports).
+    /// \throws hresult_error when `result < 0`, naming `function`.
+    template <class R>
+    static void check(const R &result, const std::string &function) {
+        static_assert(std::is_integral_v<R> && std::is_signed_v<R> && sizeof(R) == 4,
+                      "ctypes: an HRESULT-checked function must return HRESULT, a 32-bit signed "
+                      "integer; declare the result as long (Windows) or std::int32_t");
+        if (result < 0)
+            throw hresult_error(static_cast<std::int32_t>(result), function);
+    }
+};
+
+/// A policy from a calling convention and a result check.
+/// \tparam Convention cdecl_convention, stdcall_convention, or a type with the same members.
+/// \tparam ResultCheck plain_result, hresult_check, or a type with the same members.
+template <class Convention, class ResultCheck = plain_result>
+struct policy {
+    using convention = Convention;
+    using result_check = ResultCheck;
+};
+
+/// ctypes CDLL: cdecl, results returned as they are.
+using cdll_policy = policy<cdecl_convention, plain_result>;
+/// ctypes WinDLL: stdcall, results returned as they are.
+using windll_policy = policy<stdcall_convention, plain_result>;
+/// ctypes OleDLL: stdcall, HRESULT results checked.
+using oledll_policy = policy<stdcall_convention, hresult_check>;
+
+} // namespace ctypes
+
+#endif
