@@ -73,6 +73,21 @@ struct capture_scope {
     capture_scope &operator=(const capture_scope &) = delete;
 };
 
+// A result check that declares `static constexpr bool wants_arguments = true` receives the
+// call's arguments after the result and the function name (ctypes errcheck style).
+template <class Check, class = void>
+struct wants_arguments : std::false_type {};
+template <class Check>
+struct wants_arguments<Check, std::enable_if_t<Check::wants_arguments>> : std::true_type {};
+
+template <class Check, class R, class... Args>
+void apply_check(const R &result, const std::string &function, const Args &...args) {
+    if constexpr (wants_arguments<Check>::value)
+        Check::check(result, function, args...);
+    else
+        Check::check(result, function);
+}
+
 template <class Policy, class R, class Args, bool Variadic>
 class function_base;
 
@@ -105,7 +120,7 @@ public:
                 return ptr_(args..., extra...);
             } else {
                 R result = ptr_(args..., extra...);
-                check::check(result, name_);
+                apply_check<check>(result, name_, args..., extra...);
                 return result;
             }
         } else {
@@ -143,7 +158,7 @@ private:
                 return ptr_(args..., extra...);
             }();
             if constexpr (check::checks)
-                check::check(result, name_);
+                apply_check<check>(result, name_, args..., extra...);
             return result;
         }
     }
