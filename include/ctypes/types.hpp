@@ -19,10 +19,35 @@
 #include <utility>
 
 namespace ctypes {
+
+template <class T>
+struct out;
+
 namespace detail {
 
 template <class T>
 inline constexpr bool dependent_false = false;
+
+// ctypes::out<T> marks an output parameter: C receives a T*, the call returns the T.
+template <class T>
+struct is_out : std::false_type {};
+template <class T>
+struct is_out<out<T>> : std::true_type {};
+template <class T>
+inline constexpr bool is_out_v = is_out<T>::value;
+
+// The parameter type C sees: T* for out<T>, the type itself otherwise.
+template <class T>
+struct c_param {
+    using type = T;
+};
+template <class T>
+struct c_param<out<T>> {
+    using type = T *;
+    using type_pointee = T;
+};
+template <class T>
+using c_param_t = typename c_param<T>::type;
 
 template <class... T>
 struct type_list {};
@@ -72,6 +97,7 @@ enum class ffi_problem {
     reference_to_unsafe,
     array_result,
     function_value,
+    bad_out,
 };
 
 template <class T>
@@ -100,8 +126,19 @@ constexpr ffi_problem value_problem() {
 }
 
 template <class T>
+constexpr ffi_problem out_problem() {
+    if constexpr (std::is_reference_v<T> || std::is_const_v<T> || std::is_volatile_v<T> ||
+                  std::is_void_v<T> || std::is_array_v<T> || std::is_function_v<T> || is_out_v<T>)
+        return ffi_problem::bad_out;
+    else
+        return value_problem<T>();
+}
+
+template <class T>
 constexpr ffi_problem problem_of() {
-    if constexpr (std::is_reference_v<T>) {
+    if constexpr (is_out_v<T>) {
+        return out_problem<typename c_param<T>::type_pointee>();
+    } else if constexpr (std::is_reference_v<T>) {
         using U = std::remove_reference_t<T>;
         if constexpr (std::is_function_v<U>)
             return ffi_problem::none; // a reference to a function is a function pointer
@@ -146,7 +183,11 @@ constexpr ffi_problem problem_of() {
                   "pointer or a struct holding the array");                                        \
     static_assert(Pos != N || P != ffi_problem::function_value,                                    \
                   "ctypes: " WHAT " is a function type; write a function pointer such as "         \
-                  "int (*)(int)")
+                  "int (*)(int)");                                                                 \
+    static_assert(Pos != N || P != ffi_problem::bad_out,                                           \
+                  "ctypes: " WHAT " is ctypes::out<T> with a T that C cannot write through a "     \
+                  "pointer (a reference, const, void, an array or another out), or out<T> used "   \
+                  "as the result; write out<T> for a T* parameter, such as out<long> for long*")
 
 // A function, not a class: a failed static_assert here leaves the call a constant expression,
 // so compilers report the one message and nothing after it.
@@ -185,7 +226,8 @@ template <class Sig>
 constexpr bool check_signature() {
     using S = signature<Sig>;
     using R = typename S::result_type;
-    constexpr bool result_ok = std::is_void_v<R> || report_ffi_problem<0, problem_of<R>()>();
+    constexpr bool result_ok = std::is_void_v<R> || report_ffi_problem < 0,
+                   is_out_v<R> ? ffi_problem::bad_out : problem_of<R>() > ();
     return result_ok &&
            check_parameters(std::make_index_sequence<count_of(typename S::argument_types{})>{},
                             typename S::argument_types{});
