@@ -118,7 +118,7 @@ public:
     /// \throws whatever the policy's result check throws (hresult_error for OleDLL); nothing
     /// else. Calling an empty function is undefined behaviour.
     template <class... X, bool V = Variadic, std::enable_if_t<V || sizeof...(X) == 0, int> = 0>
-    R operator()(arg_t<A>... args, X... extra) const {
+    R operator()(arg_t<A>... args, const X &...extra) const {
         if constexpr ((true && ... && !std::is_class_v<X>)) {
             if (CTYPES_DETAIL_UNLIKELY(capture_ != 0))
                 return call_capturing(arg_converter<A>::convert(args)..., extra...);

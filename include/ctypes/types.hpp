@@ -98,6 +98,7 @@ enum class ffi_problem {
     array_result,
     function_value,
     bad_out,
+    out_result,
 };
 
 template <class T>
@@ -186,8 +187,11 @@ constexpr ffi_problem problem_of() {
                   "int (*)(int)");                                                                 \
     static_assert(Pos != N || P != ffi_problem::bad_out,                                           \
                   "ctypes: " WHAT " is ctypes::out<T> with a T that C cannot write through a "     \
-                  "pointer (a reference, const, void, an array or another out), or out<T> used "   \
-                  "as the result; write out<T> for a T* parameter, such as out<long> for long*")
+                  "pointer (a reference, const, void, an array or another out); write out<T> for " \
+                  "a T* parameter, such as out<long> for long*");                                  \
+    static_assert(Pos != N || P != ffi_problem::out_result,                                        \
+                  "ctypes: " WHAT " is ctypes::out<T>, which marks output parameters only; "       \
+                  "write the C function's own result type")
 
 // A function, not a class: a failed static_assert here leaves the call a constant expression,
 // so compilers report the one message and nothing after it.
@@ -227,7 +231,7 @@ constexpr bool check_signature() {
     using S = signature<Sig>;
     using R = typename S::result_type;
     constexpr bool result_ok = std::is_void_v<R> || report_ffi_problem < 0,
-                   is_out_v<R> ? ffi_problem::bad_out : problem_of<R>() > ();
+                   is_out_v<R> ? ffi_problem::out_result : problem_of<R>() > ();
     return result_ok &&
            check_parameters(std::make_index_sequence<count_of(typename S::argument_types{})>{},
                             typename S::argument_types{});

@@ -96,7 +96,7 @@ public:
     /// \return `std::tuple<R, T...>`; for a void result the one `T`, or `std::tuple<T...>`.
     /// \throws whatever the plain call throws (the policy's result check).
     template <class... X, bool V = Variadic, std::enable_if_t<V || sizeof...(X) == 0, int> = 0>
-    result_type operator()(arg_t<In>... args, X... extra) const {
+    result_type operator()(arg_t<In>... args, const X &...extra) const {
         outs values_out{};
         auto ins = std::forward_as_tuple(args...);
         if constexpr (std::is_void_v<R>) {
@@ -126,7 +126,7 @@ private:
     }
 
     template <std::size_t... I, class InTuple, class... X>
-    R call(std::index_sequence<I...>, InTuple &ins, outs &values_out, X... extra) const {
+    R call(std::index_sequence<I...>, InTuple &ins, outs &values_out, const X &...extra) const {
         return Inner::operator()(pick<I>(ins, values_out)..., extra...);
     }
 };
