@@ -254,6 +254,28 @@ TEST_CASE("an owned pointer keeps its library loaded: unload() refuses while it 
     CHECK_NOTHROW(lib.unload());
 }
 
+TEST_CASE("an owner holds the library exactly while it owns memory", "[memory][owned]") {
+    ctypes::CDLL lib{CTYPES_TEST_MEMORY};
+    auto dup = lib.get_owning<char *(const char *)>("mem_strdup", "mem_free");
+    const long base = lib.use_count(); // the allocating function and the free inside dup
+    auto a = dup("a");
+    CHECK(lib.use_count() == base + 1);
+    auto b = std::move(a); // the deleter moves with the pointer
+    CHECK_FALSE(a);
+    CHECK(lib.use_count() == base + 1); // counted once: the moved-from deleter holds nothing
+    b.reset(dup("b").release()); // reset(p) frees "a" and keeps the deleter for "b"
+    CHECK(ctypes::string_at(b.get()) == "b");
+    CHECK(lib.use_count() == base + 1);
+    char *raw = b.release(); // the caller owns it now; the owner lets go of the library
+    CHECK(lib.use_count() == base);
+    auto c = dup.deleter().own(raw);
+    CHECK(lib.use_count() == base + 1);
+    c = nullptr;
+    CHECK(lib.use_count() == base);
+    ctypes::owned_ptr<char> empty;
+    CHECK_FALSE(empty.get_deleter());
+}
+
 TEST_CASE("get_free().own() adopts a pointer that came out of the library another way",
           "[memory][owned]") {
     const auto &lib = memory();

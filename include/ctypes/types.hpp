@@ -99,6 +99,7 @@ enum class ffi_problem {
     function_value,
     bad_out,
     out_result,
+    not_copyable,
 };
 
 template <class T>
@@ -166,7 +167,11 @@ constexpr ffi_problem problem_of() {
                   "strings or a pointer to the object");                                           \
     static_assert(Pos != N || P != ffi_problem::not_standard_layout,                               \
                   "ctypes: " WHAT " is a class without standard layout, whose layout C cannot "    \
-                  "know; use a plain struct with all members public and no virtual bases");        \
+                  "know; use a plain struct: all members public, no reference members, no "        \
+                  "virtual bases, data members in one class of a hierarchy");                      \
+    static_assert(Pos != N || P != ffi_problem::not_copyable,                                      \
+                  "ctypes: " WHAT " is a class whose copy constructor is deleted, but C receives " \
+                  "structs by value as copies; make it copyable or pass a pointer to it");         \
     static_assert(Pos != N || P != ffi_problem::empty_class,                                       \
                   "ctypes: " WHAT " is an empty class, which C has no equivalent of; remove it "   \
                   "or pass a pointer");                                                            \
@@ -220,9 +225,21 @@ constexpr bool report_ffi_problem() {
 
 #undef CTYPES_DETAIL_POSITION
 
+// A parameter is copied into the call, so a struct whose copy constructor is deleted cannot be
+// one even when it is trivially copyable (a defaulted move is enough for that).
+template <class T>
+constexpr ffi_problem parameter_problem() {
+    constexpr ffi_problem p = problem_of<T>();
+    if constexpr (p == ffi_problem::none &&
+                  (std::is_class_v<T> || std::is_union_v<T>)&&!is_out_v<T>)
+        return std::is_copy_constructible_v<T> ? p : ffi_problem::not_copyable;
+    else
+        return p;
+}
+
 template <std::size_t... I, class... A>
 constexpr bool check_parameters(std::index_sequence<I...>, type_list<A...>) {
-    return (true && ... && report_ffi_problem<I + 1, problem_of<A>()>());
+    return (true && ... && report_ffi_problem<I + 1, parameter_problem<A>()>());
 }
 
 // True when the whole signature may cross; otherwise a static_assert has already fired.
