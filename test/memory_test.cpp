@@ -263,7 +263,7 @@ TEST_CASE("an owner holds the library exactly while it owns memory", "[memory][o
     auto b = std::move(a); // the deleter moves with the pointer
     CHECK_FALSE(a);
     CHECK(lib.use_count() == base + 1); // counted once: the moved-from deleter holds nothing
-    b.reset(dup("b").release()); // reset(p) frees "a" and keeps the deleter for "b"
+    b.reset(dup("b").release());        // reset(p) frees "a" and keeps the deleter for "b"
     CHECK(ctypes::string_at(b.get()) == "b");
     CHECK(lib.use_count() == base + 1);
     char *raw = b.release(); // the caller owns it now; the owner lets go of the library
@@ -312,6 +312,17 @@ TEST_CASE("missing allocating or free symbols are reported", "[memory][owned]") 
     ec.clear();
     CHECK_FALSE(lib.get_free("no_such_free", ec));
     CHECK(ec == ctypes::errc::symbol_not_found);
+}
+
+TEST_CASE("a free is the definition the library's own calls reach", "[memory][owned][posix]") {
+    // libc's strdup allocates with the malloc that the global scope provides (an interposed one
+    // under AddressSanitizer or an LD_PRELOADed allocator), so its memory must go to the global
+    // free, not necessarily the one libc.so.6 itself defines.
+    const auto global_free = ctypes::CDLL::self().get<void(void *)>("free").address();
+    CHECK(libc().get_free("free").get().address() == global_free);
+    // The fixture's free exists nowhere else: its own definition.
+    CHECK(memory().get_free("mem_free").get().address() ==
+          memory().get<void(void *)>("mem_free").address());
 }
 
 TEST_CASE("libc strdup with libc free", "[memory][owned][system]") {

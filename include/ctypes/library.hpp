@@ -201,18 +201,22 @@ public:
     /// Looks up a library's free function as the deleter of ctypes::owned_ptr, for memory that
     /// library allocated (ctypes has no equivalent: there the caller must remember to call it).
     /// \param name the export that frees, called as `void(void*)`: `"free"`, `"sqlite3_free"`.
+    /// It must be exported by this library (or a dependency); the deleter then calls the
+    /// definition the library's own calls reach: on ELF that is the first one in the global scope
+    /// when there is one (an interposed `free`: AddressSanitizer's, jemalloc's via LD_PRELOAD),
+    /// unless the library was loaded with rtld_deepbind. Either way it keeps this library loaded.
     /// \throws like get().
     /// \code
     /// auto msg = sqlite.get_free("sqlite3_free").own(errmsg); // owned_ptr<char>
     /// \endcode
     template <class FnPolicy = Policy>
     foreign_deleter<FnPolicy> get_free(detail::symbol_name name) const {
-        return foreign_deleter<FnPolicy>(get<void(void *), FnPolicy>(name));
+        return foreign_deleter<FnPolicy>(as_bound(get<void(void *), FnPolicy>(name), name));
     }
     /// As get_free(), but reports failure in `ec` and returns an empty deleter.
     template <class FnPolicy = Policy>
     foreign_deleter<FnPolicy> get_free(detail::symbol_name name, std::error_code &ec) const {
-        return foreign_deleter<FnPolicy>(get<void(void *), FnPolicy>(name, ec));
+        return foreign_deleter<FnPolicy>(as_bound(get<void(void *), FnPolicy>(name, ec), name));
     }
 
     /// Looks up an allocating function together with the free that releases its results: every
@@ -440,6 +444,22 @@ private:
             return fn(reinterpret_cast<typename fn::pointer>(p), state_->flags | call_flags, state_,
                       name.value);
         }
+    }
+
+    // A library's memory must go to the free its own allocations pair with, which is the
+    // definition its own calls bind to (see native_loader::global_symbol). The function keeps
+    // this library's state either way.
+    template <class FnPolicy>
+    function<void(void *), FnPolicy> as_bound(function<void(void *), FnPolicy> f,
+                                              detail::symbol_name name) const {
+        if (!f || has_flags(state_->flags, rtld_deepbind))
+            return f;
+        void *global = detail::native_loader::global_symbol(name.value);
+        if (!global || global == reinterpret_cast<void *>(f.address()))
+            return f;
+        using fn = function<void(void *), FnPolicy>;
+        return fn(reinterpret_cast<typename fn::pointer>(global), state_->flags, state_,
+                  name.value);
     }
 
     template <class T>
