@@ -28,9 +28,13 @@ namespace ctypes {
 template <class CharT>
 class basic_string_buffer {
 public:
+    /// The element type.
     using value_type = CharT;
+    /// Sizes, in elements.
     using size_type = std::size_t;
+    /// What raw() and value() return.
     using string_type = std::basic_string<CharT>;
+    /// What initializers and assign() take.
     using view_type = std::basic_string_view<CharT>;
 
     /// `size` elements, all zero. \throws std::bad_alloc.
@@ -56,10 +60,12 @@ public:
         copy_in(init);
     }
 
+    /// Takes over `other`'s storage; `other` is left empty. Throws nothing.
     basic_string_buffer(basic_string_buffer &&other) noexcept
         : data_(std::move(other.data_)), size_(other.size_), original_size_(other.original_size_) {
         other.size_ = other.original_size_ = 0;
     }
+    /// \copydoc basic_string_buffer(basic_string_buffer&&)
     basic_string_buffer &operator=(basic_string_buffer &&other) noexcept {
         data_ = std::move(other.data_);
         size_ = other.size_;

@@ -201,7 +201,8 @@ struct function_base_for<Sig, Policy, true> {
 /// \tparam Sig the C function's type as a C++ function type: `R(Args...)`, optionally
 /// `noexcept`, or `R(Args..., ...)` for a variadic C function. Not a pointer type. Every
 /// parameter and the result must be FFI-safe (see types.hpp); a static_assert names the first
-/// offending position otherwise.
+/// offending position otherwise. A parameter written `ctypes::out<T>` is an output: C receives
+/// a `T*`, the call does not take it and returns it with the result (see ctypes::out).
 /// \tparam Policy the calling convention and result check (cdll_policy, windll_policy,
 /// oledll_policy, or ctypes::policy<Conv, Check>).
 ///

@@ -106,8 +106,10 @@ public:
     owned_ptr() noexcept = default;
     /// \copydoc owned_ptr()
     owned_ptr(std::nullptr_t) noexcept {}
-    owned_ptr(owned_ptr &&) noexcept = default;
-    owned_ptr &operator=(owned_ptr &&) noexcept = default;
+    /// Takes over `other`'s pointer and library; `other` is left owning nothing. Throws nothing.
+    owned_ptr(owned_ptr &&other) noexcept = default;
+    /// Frees the current pointer, then takes over `other`'s. Throws nothing.
+    owned_ptr &operator=(owned_ptr &&other) noexcept = default;
 
     /// Frees the pointer (if any) through the library and lets go of the library. Throws nothing.
     owned_ptr &operator=(std::nullptr_t) noexcept {
@@ -136,6 +138,10 @@ public:
 };
 
 namespace detail {
+template <class... A>
+constexpr bool any_out(type_list<A...>) noexcept {
+    return (false || ... || is_out_v<A>);
+}
 template <class R>
 inline constexpr bool owning_result_ok =
     std::is_pointer_v<R> && !std::is_function_v<std::remove_pointer_t<R>>;
@@ -143,8 +149,9 @@ inline constexpr bool owning_result_ok =
 
 /// An allocating C function paired with the free that releases its results: every call returns
 /// a ctypes::owned_ptr. Made by basic_library::get_owning().
-/// \tparam Sig `T*(Args...)`: the result must be an object pointer (rejected at compile time
-/// otherwise); variadic signatures (`char*(const char*, ...)`, sqlite3_mprintf) are accepted.
+/// \tparam Sig `T*(Args...)`: the result must be an object pointer and no parameter a
+/// ctypes::out (both rejected at compile time); variadic signatures (`char*(const char*, ...)`,
+/// sqlite3_mprintf) are accepted.
 /// \tparam Policy the policy of both functions.
 /// Copyable; each copy keeps the library mapped.
 template <class Sig, class Policy = cdll_policy>
@@ -155,6 +162,9 @@ class owning_function {
                   "ctypes: get_owning<Sig>() needs a function that returns an object pointer, "
                   "such as char*(const char*), which the free function releases; use get<Sig>() "
                   "for other results");
+    static_assert(!detail::any_out(typename detail::signature<Sig>::argument_types{}),
+                  "ctypes: get_owning<Sig>() takes no ctypes::out<T> parameters; use get<Sig>() "
+                  "and own the pointer with get_free(name).own(p)");
 
 public:
     /// What a call returns: the pointer, owned, freed by the library's free.

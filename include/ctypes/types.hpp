@@ -44,7 +44,15 @@ struct c_param {
 template <class T>
 struct c_param<out<T>> {
     using type = T *;
-    using type_pointee = T;
+};
+// The T of out<T>, without forming T* (ill-formed for the references the checks reject).
+template <class T>
+struct out_target {
+    using type = void;
+};
+template <class T>
+struct out_target<out<T>> {
+    using type = T;
 };
 template <class T>
 using c_param_t = typename c_param<T>::type;
@@ -139,7 +147,7 @@ constexpr ffi_problem out_problem() {
 template <class T>
 constexpr ffi_problem problem_of() {
     if constexpr (is_out_v<T>) {
-        return out_problem<typename c_param<T>::type_pointee>();
+        return out_problem<typename out_target<T>::type>();
     } else if constexpr (std::is_reference_v<T>) {
         using U = std::remove_reference_t<T>;
         if constexpr (std::is_function_v<U>)

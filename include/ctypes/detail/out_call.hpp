@@ -17,15 +17,6 @@
 
 namespace ctypes::detail {
 
-template <class T>
-struct out_pointee {
-    using type = void;
-};
-template <class T>
-struct out_pointee<out<T>> {
-    using type = T;
-};
-
 template <class List>
 struct out_values;
 template <class... P>
@@ -46,7 +37,7 @@ struct out_values<type_list<P...>> {
     template <class... Acc, class First, class... Rest>
     struct outs_of<std::tuple<Acc...>, First, Rest...>
         : outs_of<std::conditional_t<is_out_v<First>,
-                                     std::tuple<Acc..., typename out_pointee<First>::type>,
+                                     std::tuple<Acc..., typename out_target<First>::type>,
                                      std::tuple<Acc...>>,
                   Rest...> {};
 
