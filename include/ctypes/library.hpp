@@ -222,7 +222,8 @@ public:
     /// Looks up an allocating function together with the free that releases its results: every
     /// call returns a ctypes::owned_ptr that frees through this library and keeps it loaded.
     /// \tparam Sig `T*(Args...)` or `T*(Args..., ...)`; the result must be an object pointer.
-    /// \param allocate the allocating export. \param free its free, called as `void(void*)`.
+    /// \param allocate the allocating export. \param deallocate its free, called as
+    /// `void(void*)` and resolved as by get_free().
     /// \param call_flags as for get(), for the allocating function.
     /// \throws like get() when either symbol is missing.
     /// \code
@@ -231,19 +232,20 @@ public:
     /// \endcode
     template <class Sig, class FnPolicy = Policy>
     owning_function<Sig, FnPolicy> get_owning(detail::symbol_name allocate,
-                                              detail::symbol_name free,
+                                              detail::symbol_name deallocate,
                                               load_flags call_flags = load_flags::none) const {
         return owning_function<Sig, FnPolicy>(get<Sig, FnPolicy>(allocate, call_flags),
-                                              get_free<FnPolicy>(free));
+                                              get_free<FnPolicy>(deallocate));
     }
     /// As get_owning(), but reports failure in `ec` and returns an empty owning_function.
     template <class Sig, class FnPolicy = Policy>
     owning_function<Sig, FnPolicy> get_owning(detail::symbol_name allocate,
-                                              detail::symbol_name free, std::error_code &ec) const {
+                                              detail::symbol_name deallocate,
+                                              std::error_code &ec) const {
         auto f = get<Sig, FnPolicy>(allocate, ec);
         if (ec)
             return {};
-        auto d = get_free<FnPolicy>(free, ec);
+        auto d = get_free<FnPolicy>(deallocate, ec);
         if (ec)
             return {};
         return owning_function<Sig, FnPolicy>(std::move(f), std::move(d));
