@@ -60,8 +60,8 @@ int main() {
     (void)lib.get<int(const char *, ctypes::out<long>, ctypes::out<point>, ctypes::out<char *>)>(
         "q");
     (void)lib.get_owning<char *(const char *, ...)>("r", "s");
-    auto f = lib.get<long(long, const char *, const wchar_t *, char *, wchar_t *, base *, point)>(
-        "t");
+    auto f =
+        lib.get<long(long, const char *, const wchar_t *, char *, wchar_t *, base *, point)>("t");
     auto buf = ctypes::create_string_buffer(4);
     auto wbuf = ctypes::create_unicode_buffer(4);
     derived d{};
