@@ -13,11 +13,14 @@
 /// int total = our_function(3, nums); // 6
 /// \endcode
 
+#include "buffer.hpp"
 #include "errno.hpp"
 #include "error.hpp"
 #include "flags.hpp"
 #include "function.hpp"
 #include "library.hpp"
+#include "out.hpp"
+#include "owned.hpp"
 #include "policy.hpp"
 #include "types.hpp"
 #include "variable.hpp"

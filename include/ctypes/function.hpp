@@ -9,7 +9,9 @@
 #include <type_traits>
 #include <utility>
 
+#include "detail/arguments.hpp"
 #include "detail/loader.hpp"
+#include "detail/out_call.hpp"
 #include "errno.hpp"
 #include "flags.hpp"
 #include "policy.hpp"
@@ -105,22 +107,26 @@ public:
                            typename convention::template pointer<R, A...>>;
 
     /// Calls the foreign function.
-    /// \param args the declared parameters, converted as C++ converts arguments.
+    /// \param args the declared parameters, converted as C++ converts arguments; in addition a
+    /// `const char*` / `const wchar_t*` parameter takes a `std::string` / `std::wstring` (its
+    /// `c_str()`, valid for the call) or a string buffer, and a `char*` / `wchar_t*` parameter
+    /// takes a string buffer (see detail::arg_converter). A `std::string_view` there is a
+    /// compile error: it is not NUL-terminated.
     /// \param extra for a variadic signature only: the arguments after `...`, which undergo C's
     /// default promotions (float to double, small integers to int); class types are rejected.
     /// \return the foreign result, after the policy's result check.
     /// \throws whatever the policy's result check throws (hresult_error for OleDLL); nothing
     /// else. Calling an empty function is undefined behaviour.
     template <class... X, bool V = Variadic, std::enable_if_t<V || sizeof...(X) == 0, int> = 0>
-    R operator()(A... args, X... extra) const {
+    R operator()(arg_t<A>... args, const X &...extra) const {
         if constexpr ((true && ... && !std::is_class_v<X>)) {
             if (CTYPES_DETAIL_UNLIKELY(capture_ != 0))
-                return call_capturing(args..., extra...);
+                return call_capturing(arg_converter<A>::convert(args)..., extra...);
             if constexpr (std::is_void_v<R> || !check::checks) {
-                return ptr_(args..., extra...);
+                return ptr_(arg_converter<A>::convert(args)..., extra...);
             } else {
-                R result = ptr_(args..., extra...);
-                apply_check<check>(result, name_, args..., extra...);
+                R result = ptr_(arg_converter<A>::convert(args)..., extra...);
+                apply_check<check>(result, name_, arg_converter<A>::convert(args)..., extra...);
                 return result;
             }
         } else {
@@ -184,7 +190,8 @@ template <class Sig, class Policy>
 struct function_base_for<Sig, Policy, true> {
     using S = signature<Sig>;
     using type =
-        function_base<Policy, typename S::result_type, typename S::argument_types, S::is_variadic>;
+        typename base_with_outputs<Policy, typename S::result_type, typename S::argument_types,
+                                   S::is_variadic, function_base>::type;
 };
 
 } // namespace detail
@@ -194,7 +201,8 @@ struct function_base_for<Sig, Policy, true> {
 /// \tparam Sig the C function's type as a C++ function type: `R(Args...)`, optionally
 /// `noexcept`, or `R(Args..., ...)` for a variadic C function. Not a pointer type. Every
 /// parameter and the result must be FFI-safe (see types.hpp); a static_assert names the first
-/// offending position otherwise.
+/// offending position otherwise. A parameter written `ctypes::out<T>` is an output: C receives
+/// a `T*`, the call does not take it and returns it with the result (see ctypes::out).
 /// \tparam Policy the calling convention and result check (cdll_policy, windll_policy,
 /// oledll_policy, or ctypes::policy<Conv, Check>).
 ///

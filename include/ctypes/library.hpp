@@ -15,6 +15,7 @@
 #include "error.hpp"
 #include "flags.hpp"
 #include "function.hpp"
+#include "owned.hpp"
 #include "policy.hpp"
 #include "variable.hpp"
 
@@ -195,6 +196,59 @@ public:
     function<Sig, FnPolicy> get(detail::symbol_name name, load_flags call_flags,
                                 std::error_code &ec) const {
         return get<Sig, FnPolicy>(name, call_flags, ec, nullptr);
+    }
+
+    /// Looks up a library's free function as the deleter of ctypes::owned_ptr, for memory that
+    /// library allocated (ctypes has no equivalent: there the caller must remember to call it).
+    /// \param name the export that frees, called as `void(void*)`: `"free"`, `"sqlite3_free"`.
+    /// It must be exported by this library (or a dependency); the deleter then calls the
+    /// definition the library's own calls reach: on ELF that is the first one in the global scope
+    /// when there is one (an interposed `free`: AddressSanitizer's, jemalloc's via LD_PRELOAD),
+    /// unless the library was loaded with rtld_deepbind. Either way it keeps this library loaded.
+    /// \throws like get().
+    /// \code
+    /// auto msg = sqlite.get_free("sqlite3_free").own(errmsg); // owned_ptr<char>
+    /// \endcode
+    template <class FnPolicy = Policy>
+    foreign_deleter<FnPolicy> get_free(detail::symbol_name name) const {
+        return foreign_deleter<FnPolicy>(as_bound(get<void(void *), FnPolicy>(name), name));
+    }
+    /// As get_free(), but reports failure in `ec` and returns an empty deleter.
+    template <class FnPolicy = Policy>
+    foreign_deleter<FnPolicy> get_free(detail::symbol_name name, std::error_code &ec) const {
+        return foreign_deleter<FnPolicy>(as_bound(get<void(void *), FnPolicy>(name, ec), name));
+    }
+
+    /// Looks up an allocating function together with the free that releases its results: every
+    /// call returns a ctypes::owned_ptr that frees through this library and keeps it loaded.
+    /// \tparam Sig `T*(Args...)` or `T*(Args..., ...)`; the result must be an object pointer.
+    /// \param allocate the allocating export. \param deallocate its free, called as
+    /// `void(void*)` and resolved as by get_free().
+    /// \param call_flags as for get(), for the allocating function.
+    /// \throws like get() when either symbol is missing.
+    /// \code
+    /// auto strdup = libc.get_owning<char *(const char *)>("strdup", "free");
+    /// ctypes::owned_ptr<char> copy = strdup("text"); // freed by libc's free
+    /// \endcode
+    template <class Sig, class FnPolicy = Policy>
+    owning_function<Sig, FnPolicy> get_owning(detail::symbol_name allocate,
+                                              detail::symbol_name deallocate,
+                                              load_flags call_flags = load_flags::none) const {
+        return owning_function<Sig, FnPolicy>(get<Sig, FnPolicy>(allocate, call_flags),
+                                              get_free<FnPolicy>(deallocate));
+    }
+    /// As get_owning(), but reports failure in `ec` and returns an empty owning_function.
+    template <class Sig, class FnPolicy = Policy>
+    owning_function<Sig, FnPolicy> get_owning(detail::symbol_name allocate,
+                                              detail::symbol_name deallocate,
+                                              std::error_code &ec) const {
+        auto f = get<Sig, FnPolicy>(allocate, ec);
+        if (ec)
+            return {};
+        auto d = get_free<FnPolicy>(deallocate, ec);
+        if (ec)
+            return {};
+        return owning_function<Sig, FnPolicy>(std::move(f), std::move(d));
     }
 
     /// Looks up an optional function: std::nullopt when the library has no such export (or it
@@ -392,6 +446,22 @@ private:
             return fn(reinterpret_cast<typename fn::pointer>(p), state_->flags | call_flags, state_,
                       name.value);
         }
+    }
+
+    // A library's memory must go to the free its own allocations pair with, which is the
+    // definition its own calls bind to (see native_loader::global_symbol). The function keeps
+    // this library's state either way.
+    template <class FnPolicy>
+    function<void(void *), FnPolicy> as_bound(function<void(void *), FnPolicy> f,
+                                              detail::symbol_name name) const {
+        if (!f || has_flags(state_->flags, rtld_deepbind))
+            return f;
+        void *global = detail::native_loader::global_symbol(name.value);
+        if (!global || global == reinterpret_cast<void *>(f.address()))
+            return f;
+        using fn = function<void(void *), FnPolicy>;
+        return fn(reinterpret_cast<typename fn::pointer>(global), state_->flags, state_,
+                  name.value);
     }
 
     template <class T>

@@ -19,10 +19,43 @@
 #include <utility>
 
 namespace ctypes {
+
+template <class T>
+struct out;
+
 namespace detail {
 
 template <class T>
 inline constexpr bool dependent_false = false;
+
+// ctypes::out<T> marks an output parameter: C receives a T*, the call returns the T.
+template <class T>
+struct is_out : std::false_type {};
+template <class T>
+struct is_out<out<T>> : std::true_type {};
+template <class T>
+inline constexpr bool is_out_v = is_out<T>::value;
+
+// The parameter type C sees: T* for out<T>, the type itself otherwise.
+template <class T>
+struct c_param {
+    using type = T;
+};
+template <class T>
+struct c_param<out<T>> {
+    using type = T *;
+};
+// The T of out<T>, without forming T* (ill-formed for the references the checks reject).
+template <class T>
+struct out_target {
+    using type = void;
+};
+template <class T>
+struct out_target<out<T>> {
+    using type = T;
+};
+template <class T>
+using c_param_t = typename c_param<T>::type;
 
 template <class... T>
 struct type_list {};
@@ -72,6 +105,9 @@ enum class ffi_problem {
     reference_to_unsafe,
     array_result,
     function_value,
+    bad_out,
+    out_result,
+    not_copyable,
 };
 
 template <class T>
@@ -100,8 +136,19 @@ constexpr ffi_problem value_problem() {
 }
 
 template <class T>
+constexpr ffi_problem out_problem() {
+    if constexpr (std::is_reference_v<T> || std::is_const_v<T> || std::is_volatile_v<T> ||
+                  std::is_void_v<T> || std::is_array_v<T> || std::is_function_v<T> || is_out_v<T>)
+        return ffi_problem::bad_out;
+    else
+        return value_problem<T>();
+}
+
+template <class T>
 constexpr ffi_problem problem_of() {
-    if constexpr (std::is_reference_v<T>) {
+    if constexpr (is_out_v<T>) {
+        return out_problem<typename out_target<T>::type>();
+    } else if constexpr (std::is_reference_v<T>) {
         using U = std::remove_reference_t<T>;
         if constexpr (std::is_function_v<U>)
             return ffi_problem::none; // a reference to a function is a function pointer
@@ -128,7 +175,11 @@ constexpr ffi_problem problem_of() {
                   "strings or a pointer to the object");                                           \
     static_assert(Pos != N || P != ffi_problem::not_standard_layout,                               \
                   "ctypes: " WHAT " is a class without standard layout, whose layout C cannot "    \
-                  "know; use a plain struct with all members public and no virtual bases");        \
+                  "know; use a plain struct: all members public, no reference members, no "        \
+                  "virtual bases, data members in one class of a hierarchy");                      \
+    static_assert(Pos != N || P != ffi_problem::not_copyable,                                      \
+                  "ctypes: " WHAT " is a class whose copy constructor is deleted, but C receives " \
+                  "structs by value as copies; make it copyable or pass a pointer to it");         \
     static_assert(Pos != N || P != ffi_problem::empty_class,                                       \
                   "ctypes: " WHAT " is an empty class, which C has no equivalent of; remove it "   \
                   "or pass a pointer");                                                            \
@@ -146,7 +197,14 @@ constexpr ffi_problem problem_of() {
                   "pointer or a struct holding the array");                                        \
     static_assert(Pos != N || P != ffi_problem::function_value,                                    \
                   "ctypes: " WHAT " is a function type; write a function pointer such as "         \
-                  "int (*)(int)")
+                  "int (*)(int)");                                                                 \
+    static_assert(Pos != N || P != ffi_problem::bad_out,                                           \
+                  "ctypes: " WHAT " is ctypes::out<T> with a T that C cannot write through a "     \
+                  "pointer (a reference, const, void, an array or another out); write out<T> for " \
+                  "a T* parameter, such as out<long> for long*");                                  \
+    static_assert(Pos != N || P != ffi_problem::out_result,                                        \
+                  "ctypes: " WHAT " is ctypes::out<T>, which marks output parameters only; "       \
+                  "write the C function's own result type")
 
 // A function, not a class: a failed static_assert here leaves the call a constant expression,
 // so compilers report the one message and nothing after it.
@@ -175,9 +233,21 @@ constexpr bool report_ffi_problem() {
 
 #undef CTYPES_DETAIL_POSITION
 
+// A parameter is copied into the call, so a struct whose copy constructor is deleted cannot be
+// one even when it is trivially copyable (a defaulted move is enough for that).
+template <class T>
+constexpr ffi_problem parameter_problem() {
+    constexpr ffi_problem p = problem_of<T>();
+    if constexpr (p == ffi_problem::none &&
+                  (std::is_class_v<T> || std::is_union_v<T>)&&!is_out_v<T>)
+        return std::is_copy_constructible_v<T> ? p : ffi_problem::not_copyable;
+    else
+        return p;
+}
+
 template <std::size_t... I, class... A>
 constexpr bool check_parameters(std::index_sequence<I...>, type_list<A...>) {
-    return (true && ... && report_ffi_problem<I + 1, problem_of<A>()>());
+    return (true && ... && report_ffi_problem<I + 1, parameter_problem<A>()>());
 }
 
 // True when the whole signature may cross; otherwise a static_assert has already fired.
@@ -185,7 +255,8 @@ template <class Sig>
 constexpr bool check_signature() {
     using S = signature<Sig>;
     using R = typename S::result_type;
-    constexpr bool result_ok = std::is_void_v<R> || report_ffi_problem<0, problem_of<R>()>();
+    constexpr bool result_ok = std::is_void_v<R> || report_ffi_problem < 0,
+                   is_out_v<R> ? ffi_problem::out_result : problem_of<R>() > ();
     return result_ok &&
            check_parameters(std::make_index_sequence<count_of(typename S::argument_types{})>{},
                             typename S::argument_types{});

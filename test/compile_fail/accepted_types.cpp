@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <cstddef>
 #include <ctypes/ctypes.hpp>
+#include <string>
 
 struct point {
     int x, y;
@@ -17,6 +18,24 @@ struct with_array {
     char name[16];
     double values[2];
 };
+#pragma pack(push, 1)
+struct packed {
+    char c;
+    int i;
+};
+#pragma pack(pop)
+struct bits {
+    unsigned a : 3, b : 29;
+};
+struct fdf {
+    float f;
+    double d;
+    float g;
+};
+struct base {
+    int x;
+};
+struct derived : base {};
 
 int main() {
     ctypes::CDLL lib;
@@ -36,4 +55,21 @@ int main() {
     (void)lib.var<char *>("n");
     (void)ctypes::WinDLL().get<int(int)>("o");
     static_assert(ctypes::is_ffi_safe_v<point> && !ctypes::is_ffi_safe_v<int point::*>);
+    // Aggregates by value, out-parameters, and the argument conversions of the call operator.
+    (void)lib.get<packed(packed, bits, fdf, long double)>("p");
+    (void)lib.get<int(const char *, ctypes::out<long>, ctypes::out<point>, ctypes::out<char *>)>(
+        "q");
+    (void)lib.get_owning<char *(const char *, ...)>("r", "s");
+    auto f =
+        lib.get<long(long, const char *, const wchar_t *, char *, wchar_t *, base *, point)>("t");
+    auto buf = ctypes::create_string_buffer(4);
+    auto wbuf = ctypes::create_unicode_buffer(4);
+    derived d{};
+    if (f)
+        (void)f(1, std::string("s"), std::wstring(L"w"), buf, wbuf, &d, {1, 2});
+    if (f)
+        (void)f(short(1), buf, L"w", nullptr, nullptr, nullptr, point{});
+    auto g = lib.get<int(int, ctypes::out<int>, ...)>("u");
+    if (g)
+        (void)g(1, 2.5f, 'c');
 }

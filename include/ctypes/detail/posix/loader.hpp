@@ -86,6 +86,18 @@ struct native_loader {
         return p;
     }
 
+    // The definition of `name` that a library's own calls reach under ELF's default binding: the
+    // global scope is searched first (symbol interposition: a sanitizer's or an LD_PRELOADed
+    // malloc/free), the library's own scope after. Null when the global scope has none.
+    static void *global_symbol(const char *name) noexcept {
+#if defined(__ELF__) && defined(RTLD_DEFAULT)
+        return ::dlsym(RTLD_DEFAULT, name);
+#else
+        (void)name;
+        return nullptr;
+#endif
+    }
+
     static bool close(handle_type h, os_error &err) {
         if (::dlclose(h) == 0)
             return true;
