@@ -125,6 +125,12 @@ TEST_CASE("functions are copyable and each copy keeps the library", "[function][
     CHECK_FALSE(empty);
     empty = std::move(b);
     CHECK(empty);
+    CHECK_FALSE(b); // a moved-from function is empty
+    CHECK(b.address() == nullptr);
+    CHECK(lib.use_count() == before + 2);
+    ctypes::function<int(int, int)> constructed{std::move(empty)};
+    CHECK_FALSE(empty);
+    CHECK(constructed(2, 2) == 4);
     CHECK(lib.use_count() == before + 2);
 }
 

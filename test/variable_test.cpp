@@ -30,6 +30,12 @@ TEST_CASE("exported objects of several sizes read and write through var<T>()", "
     auto greeting = lib.var<const char[6]>("greeting");
     CHECK(std::strcmp(*greeting, "hello") == 0);
     CHECK(counter.name() == "counter");
+    auto moved = std::move(counter);
+    CHECK_FALSE(counter); // a moved-from handle is empty
+    CHECK(counter.get() == nullptr);
+    CHECK(*moved == 41);
+    counter = std::move(moved);
+    CHECK_FALSE(moved);
     CHECK(lib.use_count() == 4); // counter, table, origin, greeting; the temporary is gone
 }
 

@@ -173,6 +173,20 @@ protected:
     function_base() = default;
     function_base(pointer p, load_flags f, state_ptr s, std::string name)
         : ptr_(p), capture_(capture_of(f)), state_(std::move(s)), name_(std::move(name)) {}
+    function_base(const function_base &) = default;
+    function_base &operator=(const function_base &) = default;
+    // A moved-from function is empty, as documented: bool(f) is false.
+    function_base(function_base &&other) noexcept
+        : ptr_(std::exchange(other.ptr_, nullptr)), capture_(std::exchange(other.capture_, 0)),
+          state_(std::move(other.state_)), name_(std::move(other.name_)) {}
+    function_base &operator=(function_base &&other) noexcept {
+        ptr_ = std::exchange(other.ptr_, nullptr);
+        capture_ = std::exchange(other.capture_, 0);
+        state_ = std::move(other.state_);
+        name_ = std::move(other.name_);
+        return *this;
+    }
+    ~function_base() = default;
 
     pointer ptr_ = nullptr;
     unsigned char capture_ = 0;

@@ -72,6 +72,20 @@ public:
 
     /// An empty handle; `bool(v)` is false and dereferencing it is undefined. Throws nothing.
     variable() = default;
+    variable(const variable &) = default;
+    variable &operator=(const variable &) = default;
+    /// Moves the handle; the moved-from handle is empty. Throws nothing.
+    variable(variable &&other) noexcept
+        : ptr_(std::exchange(other.ptr_, nullptr)), state_(std::move(other.state_)),
+          name_(std::move(other.name_)) {}
+    /// \copydoc variable(variable&&)
+    variable &operator=(variable &&other) noexcept {
+        ptr_ = std::exchange(other.ptr_, nullptr);
+        state_ = std::move(other.state_);
+        name_ = std::move(other.name_);
+        return *this;
+    }
+    ~variable() = default;
 
     /// The object. Undefined on an empty handle. Throws nothing.
     reference_ operator*() const noexcept { return *ptr_; }
