@@ -19,6 +19,7 @@
 #include "function.hpp"
 #include "library.hpp"
 #include "policy.hpp"
+#include "result_check.hpp"
 #include "types.hpp"
 #include "variable.hpp"
 #include "version.hpp"

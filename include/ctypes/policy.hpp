@@ -31,6 +31,10 @@ struct cdecl_convention {
 /// Variadic functions are always cdecl (the callee cannot know how much to pop).
 /// \see https://learn.microsoft.com/en-us/cpp/cpp/stdcall
 struct stdcall_convention {
+    /// True: on 32-bit Windows a lookup that misses the plain name also tries the decorated
+    /// exports `_name@N` (MSVC) and `name@N` (MinGW), N computed from the signature. A user
+    /// convention may declare it too; conventions without it are looked up by the plain name.
+    static constexpr bool decorated_names = true;
 #if defined(_M_IX86)
     template <class R, class... A>
     using pointer = R(__stdcall *)(A...);
