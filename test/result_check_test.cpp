@@ -6,6 +6,7 @@
 
 #include <cerrno>
 #include <climits>
+#include <cstdint>
 #include <cstdio>
 #include <stdexcept>
 #include <string>
@@ -260,3 +261,21 @@ TEST_CASE("checked(): a run-time check with state, leaving the function as it is
     noop();
     CHECK(calls == 2);
 }
+
+#if __cplusplus >= 202002L
+namespace {
+using positive_lambda = decltype([](int r) {
+    if (r <= 0)
+        throw std::range_error("ctypes test: lambda says not positive");
+});
+} // namespace
+
+TEST_CASE("errcheck<decltype(lambda)>: a captureless lambda's type as the check (C++20)",
+          "[result_check]") {
+    ctypes::CDLL shapes{CTYPES_TEST_SHAPES};
+    auto add = shapes.get<std::int32_t(std::int32_t, std::int32_t),
+                          ctypes::checked_with<ctypes::errcheck<positive_lambda>>>("add_i32");
+    CHECK(add(1, 1) == 2);
+    CHECK_THROWS_WITH(add(1, -1), "ctypes test: lambda says not positive");
+}
+#endif

@@ -168,10 +168,13 @@ public:
     /// function, added to the library's own.
     /// \throws symbol_error when there is no such export (errc::symbol_not_found, with the
     /// loader's text), it resolves to NULL (errc::null_symbol), or the symbol table says it is a
-    /// data object (errc::not_a_function, ELF only). \throws load_error when the object is
+    /// data object (errc::not_a_function, ELF only), or (32-bit Windows, stdcall) only a
+    /// decorated export with another `@N` exists (errc::argument_size_mismatch: "declared N
+    /// bytes of arguments, the library exports M"). \throws load_error when the object is
     /// empty. \throws error (errc::bad_flags) when `call_flags` has an `rtld_*` flag.
     /// \note POSIX `dlsym`, which also searches the library's dependencies; Windows
-    /// `GetProcAddress`.
+    /// `GetProcAddress`. On 32-bit Windows a stdcall lookup that misses the plain name tries
+    /// `_name@N` (MSVC) and `name@N` (MinGW), N being the signature's bytes of arguments.
     /// \code
     /// auto crc32 = libz.get<unsigned long(unsigned long, const unsigned char *,
     /// unsigned)>("crc32"); \endcode

@@ -222,7 +222,7 @@ struct minus_one_errno_check {
 };
 
 /// Result check for the C convention "returns NULL and sets errno" (`fopen`, `malloc`,
-/// `opendir`, `dlerror`-free calls such as `realpath`): a null result throws call_error with the
+/// `opendir`, `realpath`): a null result throws call_error with the
 /// errno the function left in std::generic_category(); any other result is returned.
 /// \code
 /// auto fopen = libc.get<std::FILE *(const char *, const char *),
