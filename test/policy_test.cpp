@@ -86,6 +86,19 @@ struct counting_check {
         last_function = function;
     }
 };
+// A user-defined convention: fastcall on 32-bit x86 (GCC and clang spelling), cdecl elsewhere.
+struct fastcall_convention {
+#if defined(__i386__)
+    template <class R, class... A>
+    using pointer = R(__attribute__((fastcall)) *)(A...);
+#else
+    template <class R, class... A>
+    using pointer = R (*)(A...);
+#endif
+    template <class R, class... A>
+    using variadic_pointer = R (*)(A..., ...);
+};
+
 struct my_policy {
     using convention = ctypes::stdcall_convention;
     using result_check = counting_check;
@@ -145,6 +158,15 @@ TEST_CASE("a user-defined policy picks the convention and checks every result", 
     CHECK(std_8(1, 1) == 0);
     CHECK(counting_check::calls == 3);
     CHECK(counting_check::last_function == "std_8");
+}
+
+TEST_CASE("a user-defined convention: fastcall", "[policy]") {
+    auto fast = conventions()
+                    .get<std::int32_t(std::int32_t, std::int32_t, std::int32_t),
+                         ctypes::policy<fastcall_convention>>("fast_12");
+    // On 32-bit x86 a and b travel in ECX and EDX: a cdecl call would pass garbage.
+    CHECK(fast(10, 4, 3) == 18);
+    CHECK(fast(-1, 1, 5) == -10);
 }
 
 TEST_CASE("decorated names are tried only where they exist", "[policy]") {

@@ -116,6 +116,26 @@ TEST_CASE("errno checks read the errno the C function left, with and without use
     }
 }
 
+TEST_CASE("call_context reads errno and last-error from where the call left them",
+          "[result_check][errno]") {
+    const std::string name = "f";
+    ctypes::set_errno(EPERM);
+    ctypes::set_last_error(77);
+    errno = EINTR;
+    const call_context plain(name, ctypes::load_flags::none);
+    const call_context capturing(name, ctypes::use_errno | ctypes::use_last_error);
+    CHECK(plain.errno_value() == EINTR);
+    CHECK(capturing.errno_value() == EPERM);
+    CHECK(capturing.last_error_value() == 77);
+#if !defined(_WIN32)
+    CHECK(plain.last_error_value() == 0); // POSIX has no last-error value of its own
+#endif
+    CHECK(&capturing.function() == &name);
+    CHECK(capturing.flags() == (ctypes::use_errno | ctypes::use_last_error));
+    ctypes::set_errno(0);
+    ctypes::set_last_error(0);
+}
+
 TEST_CASE("null_errno_check: libc fopen on a missing file", "[result_check][posix]") {
     auto fopen = libc().get<std::FILE *(const char *, const char *), null_ptr>("fopen");
     auto fclose = libc().get<int(std::FILE *)>("fclose");
