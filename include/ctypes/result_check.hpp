@@ -20,7 +20,7 @@
 ///
 /// `context` is a ctypes::call_context: the function's name and flags, and the errno the C
 /// function left, read from the right place (see call_context::errno_value()).
-/// Functions returning `void` are never checked.
+/// A policy never checks functions returning `void`; ctypes::checked() can.
 
 #include <cerrno>
 #include <cstdint>
