@@ -22,6 +22,7 @@
 #include "out.hpp"
 #include "owned.hpp"
 #include "policy.hpp"
+#include "result_check.hpp"
 #include "types.hpp"
 #include "variable.hpp"
 #include "version.hpp"

@@ -26,6 +26,8 @@ enum class errc {
     not_loaded,       ///< the library object is empty (moved from, or unloaded)
     in_use,           ///< unload() while functions, variables or buffers still use the library
     bad_flags,        ///< a flag that makes no sense where it was given
+    call_failed,      ///< a result check saw a failing result but the OS recorded no error number
+    argument_size_mismatch, ///< 32-bit Windows: the export's `@N` differs from the signature's
 };
 
 /// The category of ctypes::errc codes; its name() is "ctypes". Throws nothing.
@@ -52,6 +54,10 @@ inline const std::error_category &ctypes_category() noexcept {
                 return "library still in use";
             case errc::bad_flags:
                 return "invalid flags";
+            case errc::call_failed:
+                return "foreign call failed";
+            case errc::argument_size_mismatch:
+                return "declared arguments differ in size from the decorated export";
             }
             return "unknown ctypes error";
         }

@@ -15,6 +15,7 @@
 #include "errno.hpp"
 #include "flags.hpp"
 #include "policy.hpp"
+#include "result_check.hpp"
 #include "types.hpp"
 
 #if defined(__GNUC__) || defined(__clang__)
@@ -75,19 +76,10 @@ struct capture_scope {
     capture_scope &operator=(const capture_scope &) = delete;
 };
 
-// A result check that declares `static constexpr bool wants_arguments = true` receives the
-// call's arguments after the result and the function name (ctypes errcheck style).
-template <class Check, class = void>
-struct wants_arguments : std::false_type {};
-template <class Check>
-struct wants_arguments<Check, std::enable_if_t<Check::wants_arguments>> : std::true_type {};
-
-template <class Check, class R, class... Args>
-void apply_check(const R &result, const std::string &function, const Args &...args) {
-    if constexpr (wants_arguments<Check>::value)
-        Check::check(result, function, args...);
-    else
-        Check::check(result, function);
+inline load_flags flags_of(unsigned char capture) noexcept {
+    return static_cast<load_flags>(
+        (capture & capture_errno ? use_errno : load_flags::none) |
+        (capture & capture_last_error ? use_last_error : load_flags::none));
 }
 
 template <class Policy, class R, class Args, bool Variadic>
@@ -126,7 +118,8 @@ public:
                 return ptr_(arg_converter<A>::convert(args)..., extra...);
             } else {
                 R result = ptr_(arg_converter<A>::convert(args)..., extra...);
-                apply_check<check>(result, name_, arg_converter<A>::convert(args)..., extra...);
+                apply_check<check>(result, name_, load_flags::none,
+                                   arg_converter<A>::convert(args)..., extra...);
                 return result;
             }
         } else {
@@ -143,11 +136,7 @@ public:
     /// The symbol name it was looked up by. Throws nothing.
     const std::string &name() const noexcept { return name_; }
     /// Whether calls swap errno / last-error (use_errno, use_last_error). Throws nothing.
-    load_flags flags() const noexcept {
-        return static_cast<load_flags>(
-            (capture_ & capture_errno ? use_errno : load_flags::none) |
-            (capture_ & capture_last_error ? use_last_error : load_flags::none));
-    }
+    load_flags flags() const noexcept { return flags_of(capture_); }
     /// True unless default-constructed, moved from, or returned empty by an error_code lookup.
     explicit operator bool() const noexcept { return ptr_ != nullptr; }
 
@@ -164,7 +153,7 @@ private:
                 return ptr_(args..., extra...);
             }();
             if constexpr (check::checks)
-                apply_check<check>(result, name_, args..., extra...);
+                apply_check<check>(result, name_, flags_of(capture_), args..., extra...);
             return result;
         }
     }

@@ -12,6 +12,7 @@
 #include <utility>
 
 #include "detail/loader.hpp"
+#include "detail/stdcall_names.hpp"
 #include "error.hpp"
 #include "flags.hpp"
 #include "function.hpp"
@@ -168,10 +169,13 @@ public:
     /// function, added to the library's own.
     /// \throws symbol_error when there is no such export (errc::symbol_not_found, with the
     /// loader's text), it resolves to NULL (errc::null_symbol), or the symbol table says it is a
-    /// data object (errc::not_a_function, ELF only). \throws load_error when the object is
+    /// data object (errc::not_a_function, ELF only), or (32-bit Windows, stdcall) only a
+    /// decorated export with another `@N` exists (errc::argument_size_mismatch: "declared N
+    /// bytes of arguments, the library exports M"). \throws load_error when the object is
     /// empty. \throws error (errc::bad_flags) when `call_flags` has an `rtld_*` flag.
     /// \note POSIX `dlsym`, which also searches the library's dependencies; Windows
-    /// `GetProcAddress`.
+    /// `GetProcAddress`. On 32-bit Windows a stdcall lookup that misses the plain name tries
+    /// `_name@N` (MSVC) and `name@N` (MinGW), N being the signature's bytes of arguments.
     /// \code
     /// auto crc32 = libz.get<unsigned long(unsigned long, const unsigned char *,
     /// unsigned)>("crc32"); \endcode
@@ -380,10 +384,23 @@ private:
 
     enum class wanted { function, object };
 
+    // The `@N` a lookup of Sig may try, or no_decoration when the convention does not decorate
+    // or Sig is variadic (variadic functions are cdecl whatever the convention).
+    template <class Sig, class Convention>
+    static constexpr std::size_t stdcall_bytes() noexcept {
+        if constexpr (detail::decorates_names<Convention>::value &&
+                      !detail::signature<Sig>::is_variadic)
+            return detail::stdcall_argument_bytes<Sig>();
+        else
+            return detail::no_decoration;
+    }
+
     // The common lookup behind get() and var(): resolves, then checks the symbol table's kind
     // and size where the format records them.
+    // `argument_bytes` is the stdcall `@N` of a function lookup (detail::no_decoration for
+    // anything else); only 32-bit Windows uses it, when the plain name is not exported.
     void *find(const char *name, wanted kind, std::size_t size, std::error_code &ec,
-               std::string *message) const {
+               std::string *message, std::size_t argument_bytes = detail::no_decoration) const {
         ec.clear();
         const auto fail = [&](std::error_code code, const std::string &text) -> void * {
             ec = code;
@@ -401,6 +418,25 @@ private:
         detail::os_error err;
         void *p = detail::native_loader::symbol(state_->handle, name, err);
         const std::string quoted = std::string("'") + name + "' in '" + display_name() + "'";
+#if defined(_WIN32) && (defined(_M_IX86) || defined(__i386__))
+        if (!p && argument_bytes != detail::no_decoration) {
+            const auto match =
+                detail::find_decorated(name, argument_bytes, [&](const std::string &n) {
+                    detail::os_error ignored;
+                    return detail::native_loader::symbol(state_->handle, n.c_str(), ignored) !=
+                           nullptr;
+                });
+            using m = detail::decorated_match::kind;
+            if (match.what == m::found)
+                p = detail::native_loader::symbol(state_->handle, match.name.c_str(), err);
+            else if (match.what == m::mismatch)
+                return fail(errc::argument_size_mismatch,
+                            "ctypes: symbol " + quoted + " is exported as '" + match.name + "': " +
+                                detail::argument_size_text(argument_bytes, match.exported_bytes));
+        }
+#else
+        (void)argument_bytes;
+#endif
         if (!p)
             return fail(err.code, (err.code == errc::null_symbol
                                        ? "ctypes: symbol " + quoted + " resolves to NULL"
@@ -440,7 +476,8 @@ private:
         if constexpr (std::is_base_of_v<detail::invalid_function_base, fn>) {
             return fn(); // a static_assert already said what is wrong with Sig
         } else {
-            void *p = find(name.value, wanted::function, 0, ec, message);
+            void *p = find(name.value, wanted::function, 0, ec, message,
+                           stdcall_bytes<Sig, typename FnPolicy::convention>());
             if (!p)
                 return fn();
             return fn(reinterpret_cast<typename fn::pointer>(p), state_->flags | call_flags, state_,

@@ -5,7 +5,8 @@
 /// \file
 /// Policies: a calling convention and a result check, the two choices that make CDLL, WinDLL
 /// and OleDLL differ. A policy is any type with the two member types `convention` and
-/// `result_check`; ctypes::policy<Conv, Check> builds one.
+/// `result_check`; ctypes::policy<Conv, Check> builds one. The result checks for the common C
+/// error conventions and user `errcheck` callables are in result_check.hpp.
 
 #include <cstdint>
 #include <string>
@@ -31,6 +32,10 @@ struct cdecl_convention {
 /// Variadic functions are always cdecl (the callee cannot know how much to pop).
 /// \see https://learn.microsoft.com/en-us/cpp/cpp/stdcall
 struct stdcall_convention {
+    /// True: on 32-bit Windows a lookup that misses the plain name also tries the decorated
+    /// exports `_name@N` (MSVC) and `name@N` (MinGW), N computed from the signature. A user
+    /// convention may declare it too; conventions without it are looked up by the plain name.
+    static constexpr bool decorated_names = true;
 #if defined(_M_IX86)
     template <class R, class... A>
     using pointer = R(__stdcall *)(A...);
@@ -71,7 +76,16 @@ struct hresult_check {
 
 /// A policy from a calling convention and a result check.
 /// \tparam Convention cdecl_convention, stdcall_convention, or a type with the same members.
-/// \tparam ResultCheck plain_result, hresult_check, or a type with the same members.
+/// \tparam ResultCheck plain_result, hresult_check, one of result_check.hpp's checks
+/// (minus_one_errno_check, null_errno_check, status_check, errcheck), or a type with the same
+/// members (see result_check.hpp for the forms its `check` may take).
+/// \code
+/// struct posix_policy {
+///     using convention = ctypes::cdecl_convention;
+///     using result_check = ctypes::minus_one_errno_check;
+/// };
+/// ctypes::basic_library<posix_policy> libc{"libc.so.6", ctypes::use_errno};
+/// \endcode
 template <class Convention, class ResultCheck = plain_result>
 struct policy {
     using convention = Convention;

@@ -14,12 +14,18 @@ struct HINSTANCE__; // the type behind HMODULE with STRICT, which <windows.h> de
 #define CTYPES_DETAIL_WINAPI __stdcall
 #define CTYPES_DETAIL_IMPORT __declspec(dllimport)
 
+namespace ctypes::detail::win32 {
+// FARPROC. Spelled inline in GetProcAddress's declarator, the inner __stdcall is taken by
+// GetProcAddress itself on 32-bit x86 and it is left cdecl: the alias keeps both right.
+using farproc = std::intptr_t(CTYPES_DETAIL_WINAPI *)();
+} // namespace ctypes::detail::win32
+
 extern "C" {
 CTYPES_DETAIL_IMPORT HINSTANCE__ *CTYPES_DETAIL_WINAPI LoadLibraryExW(const wchar_t *, void *,
                                                                       unsigned long);
 CTYPES_DETAIL_IMPORT int CTYPES_DETAIL_WINAPI FreeLibrary(HINSTANCE__ *);
-CTYPES_DETAIL_IMPORT std::intptr_t(
-    CTYPES_DETAIL_WINAPI *CTYPES_DETAIL_WINAPI GetProcAddress(HINSTANCE__ *, const char *))();
+CTYPES_DETAIL_IMPORT ctypes::detail::win32::farproc CTYPES_DETAIL_WINAPI
+GetProcAddress(HINSTANCE__ *, const char *);
 CTYPES_DETAIL_IMPORT HINSTANCE__ *CTYPES_DETAIL_WINAPI GetModuleHandleW(const wchar_t *);
 CTYPES_DETAIL_IMPORT int CTYPES_DETAIL_WINAPI GetModuleHandleExW(unsigned long, const wchar_t *,
                                                                  HINSTANCE__ **);

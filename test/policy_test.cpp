@@ -1,0 +1,320 @@
+// Policies: calling conventions per library and per function, user-defined policies, and the
+// 32-bit Windows stdcall names (`name@N`) computed from the C++ signature.
+#include <catch2/catch.hpp>
+
+#include <ctypes/ctypes.hpp>
+
+#include <cstddef>
+#include <cstdint>
+#include <fstream>
+#include <set>
+#include <string>
+#include <type_traits>
+
+namespace {
+struct trio {
+    std::int32_t x, y, z;
+};
+struct six {
+    std::int16_t v[3];
+};
+struct one {
+    char c;
+};
+struct big {
+    std::int32_t v[5];
+};
+
+const ctypes::CDLL &conventions() {
+    static const ctypes::CDLL lib{CTYPES_TEST_CONVENTIONS};
+    return lib;
+}
+
+namespace d = ctypes::detail;
+constexpr std::size_t pointer_slot = d::round_to_slots(sizeof(void *));
+
+// N of `name@N`: every parameter's size rounded up to 4 bytes (static tests, every platform).
+static_assert(d::stdcall_argument_bytes<int()>() == 0);
+static_assert(d::stdcall_argument_bytes<int(std::int32_t)>() == 4);
+static_assert(d::stdcall_argument_bytes<int(char)>() == 4);
+static_assert(d::stdcall_argument_bytes<int(bool, std::int16_t)>() == 8);
+static_assert(d::stdcall_argument_bytes<int(std::int64_t)>() == 8);
+static_assert(d::stdcall_argument_bytes<int(double, float)>() == 12);
+static_assert(d::stdcall_argument_bytes<std::int64_t(std::int32_t, std::int64_t)>() == 12);
+static_assert(d::stdcall_argument_bytes<double(std::int64_t, double)>() == 16);
+static_assert(d::stdcall_argument_bytes<double(trio, std::int8_t, double)>() == 24);
+static_assert(d::stdcall_argument_bytes<int(six)>() == 8); // a 6-byte struct takes 8
+static_assert(d::stdcall_argument_bytes<int(one)>() == 4);
+static_assert(d::stdcall_argument_bytes<int(const trio &)>() == pointer_slot); // as a pointer
+static_assert(d::stdcall_argument_bytes<int(int *, const char *)>() == 2 * pointer_slot);
+static_assert(d::stdcall_argument_bytes<big(std::int32_t)>() == 4); // hidden result pointer
+static_assert(d::stdcall_argument_bytes<int(std::int32_t) noexcept>() == 4);
+static_assert(d::round_to_slots(0) == 0 && d::round_to_slots(1) == 4 && d::round_to_slots(4) == 4 &&
+              d::round_to_slots(5) == 8 && d::round_to_slots(12) == 12);
+
+static_assert(d::decorates_names<ctypes::stdcall_convention>::value);
+static_assert(!d::decorates_names<ctypes::cdecl_convention>::value);
+
+// The policy's pointer type is what the call goes through.
+using std8_windll =
+    ctypes::function<std::int32_t(std::int32_t, std::int32_t), ctypes::windll_policy>;
+using std8_cdll = ctypes::function<std::int32_t(std::int32_t, std::int32_t), ctypes::cdll_policy>;
+static_assert(
+    std::is_same_v<std8_windll::pointer,
+                   ctypes::stdcall_convention::pointer<std::int32_t, std::int32_t, std::int32_t>>);
+static_assert(std::is_same_v<std8_cdll::pointer, std::int32_t (*)(std::int32_t, std::int32_t)>);
+#if defined(__i386__) || defined(_M_IX86)
+// On 32-bit x86 the two conventions are different types...
+static_assert(!std::is_same_v<std8_windll::pointer, std8_cdll::pointer>);
+#else
+// ...everywhere else stdcall is cdecl, with no attribute for the compiler to warn about.
+static_assert(std::is_same_v<std8_windll::pointer, std8_cdll::pointer>);
+#endif
+// Variadic functions stay cdecl under every convention.
+static_assert(
+    std::is_same_v<ctypes::function<int(const char *, ...), ctypes::windll_policy>::pointer,
+                   int (*)(const char *, ...)>);
+
+// A user-defined policy: any type with `convention` and `result_check`.
+struct counting_check {
+    static constexpr bool checks = true;
+    static inline int calls = 0;
+    static inline std::string last_function;
+    template <class R>
+    static void check(const R &, const std::string &function) {
+        ++calls;
+        last_function = function;
+    }
+};
+// A user-defined convention: fastcall on 32-bit x86 (GCC and clang spelling), cdecl elsewhere.
+struct fastcall_convention {
+#if defined(__i386__)
+    template <class R, class... A>
+    using pointer = R(__attribute__((fastcall)) *)(A...);
+#else
+    template <class R, class... A>
+    using pointer = R (*)(A...);
+#endif
+    template <class R, class... A>
+    using variadic_pointer = R (*)(A..., ...);
+};
+
+struct my_policy {
+    using convention = ctypes::stdcall_convention;
+    using result_check = counting_check;
+};
+} // namespace
+
+TEST_CASE("stdcall argument bytes follow the x86 stack rule", "[policy]") {
+    CHECK(d::stdcall_argument_bytes<double(trio, std::int8_t, double)>() == 24);
+    CHECK(d::stdcall_argument_bytes<int(six)>() == 8);
+    CHECK(d::decorated_name("f", 12, true) == "_f@12");
+    CHECK(d::decorated_name("f", 12, false) == "f@12");
+    CHECK(d::argument_size_text(8, 12) == "declared 8 bytes of arguments, the library exports 12");
+}
+
+TEST_CASE("a CDLL fetches one stdcall function and a WinDLL one cdecl function", "[policy]") {
+    const auto &lib = conventions();
+    auto std_8 = lib.get<std::int32_t(std::int32_t, std::int32_t), ctypes::windll_policy>("std_8");
+    static_assert(std::is_same_v<decltype(std_8), std8_windll>);
+    CHECK(std_8(10, 3) == 7);
+
+    ctypes::WinDLL win{CTYPES_TEST_CONVENTIONS};
+    auto c_8 = win.get<std::int32_t(std::int32_t, std::int32_t), ctypes::cdll_policy>("c_8");
+    static_assert(std::is_same_v<decltype(c_8), std8_cdll>);
+    CHECK(c_8(10, 3) == 7);
+    auto also_std_8 = win.get<std::int32_t(std::int32_t, std::int32_t)>("std_8");
+    static_assert(std::is_same_v<decltype(also_std_8), std8_windll>);
+    CHECK(also_std_8(3, 10) == -7);
+}
+
+TEST_CASE("stdcall functions of every argument size return the right values", "[policy]") {
+    ctypes::WinDLL lib{CTYPES_TEST_CONVENTIONS};
+    CHECK(lib.get<std::int32_t()>("std_0")() == 42);
+    CHECK(lib.get<std::int32_t(std::int32_t)>("std_4")(-5) == -15);
+    CHECK(lib.get<std::int32_t(std::int32_t, std::int32_t)>("std_8")(100, 1) == 99);
+    CHECK(lib.get<std::int64_t(std::int32_t, std::int64_t)>("std_12")(3, INT64_C(1) << 40) ==
+          (INT64_C(3) << 40) - 1);
+    CHECK(lib.get<double(std::int64_t, double)>("std_16")(INT64_C(10), 4.0) == 2.5);
+    CHECK(lib.get<double(trio, std::int8_t, double)>("std_24")(trio{7, 2, 3}, -4, 0.5) == 11.5);
+    CHECK(lib.get<std::int32_t(six)>("std_six")(six{{100, 3, 7}}) == 79);
+    // and their cdecl twins through a CDLL
+    const auto &c = conventions();
+    CHECK(c.get<double(std::int64_t, double)>("c_16")(INT64_C(10), 4.0) == 2.5);
+    CHECK(c.get<double(trio, std::int8_t, double)>("c_24")(trio{7, 2, 3}, -4, 0.5) == 11.5);
+}
+
+TEST_CASE("a user-defined policy picks the convention and checks every result", "[policy]") {
+    ctypes::basic_library<my_policy> lib{CTYPES_TEST_CONVENTIONS};
+    auto std_4 = lib.get<std::int32_t(std::int32_t)>("std_4");
+    static_assert(std::is_same_v<decltype(std_4)::policy_type, my_policy>);
+    counting_check::calls = 0;
+    CHECK(std_4(2) == 6);
+    CHECK(std_4(3) == 9);
+    CHECK(counting_check::calls == 2);
+    CHECK(counting_check::last_function == "std_4");
+    // the same policy for one function of a CDLL
+    auto std_8 = conventions().get<std::int32_t(std::int32_t, std::int32_t), my_policy>("std_8");
+    CHECK(std_8(1, 1) == 0);
+    CHECK(counting_check::calls == 3);
+    CHECK(counting_check::last_function == "std_8");
+}
+
+TEST_CASE("a user-defined convention: fastcall", "[policy]") {
+    auto fast = conventions()
+                    .get<std::int32_t(std::int32_t, std::int32_t, std::int32_t),
+                         ctypes::policy<fastcall_convention>>("fast_12");
+    // On 32-bit x86 a and b travel in ECX and EDX: a cdecl call would pass garbage.
+    CHECK(fast(10, 4, 3) == 18);
+    CHECK(fast(-1, 1, 5) == -10);
+}
+
+TEST_CASE("decorated names are tried only where they exist", "[policy]") {
+    // Off 32-bit Windows a stdcall lookup is the plain name and nothing else: a wrong name is
+    // missing, never resolved through a decorated guess.
+#if !(defined(_WIN32) && (defined(_M_IX86) || defined(__i386__)))
+    std::error_code ec;
+    auto f = conventions().get<std::int32_t(std::int32_t, std::int32_t), ctypes::windll_policy>(
+        "std_8@8", ec);
+    CHECK(ec == ctypes::errc::symbol_not_found);
+    CHECK_FALSE(f);
+#endif
+}
+
+#if defined(CTYPES_TEST_I686_EXPORTS)
+namespace {
+// The export names of the i686 Windows build of the conventions fixture, as objdump read them.
+std::set<std::string> i686_exports() {
+    std::ifstream in(CTYPES_TEST_I686_EXPORTS);
+    std::set<std::string> names;
+    for (std::string line; std::getline(in, line);)
+        if (!line.empty())
+            names.insert(line);
+    return names;
+}
+
+template <class Sig>
+d::decorated_match lookup_in_i686(const std::string &name) {
+    static const std::set<std::string> exports = i686_exports();
+    return d::find_decorated(name, d::stdcall_argument_bytes<Sig>(),
+                             [&](const std::string &n) { return exports.count(n) != 0; });
+}
+} // namespace
+
+TEST_CASE("stdcall lookup against the exports of a real i686 DLL", "[policy][win32-names]") {
+    using kind = d::decorated_match::kind;
+    REQUIRE(i686_exports().count("std_8@8") == 1);
+    REQUIRE(i686_exports().count("std_8") == 0); // only the decorated form exists
+
+    SECTION("MinGW's name@N, with N from the signature") {
+        CHECK(lookup_in_i686<std::int32_t()>("std_0").name == "std_0@0");
+        CHECK(lookup_in_i686<std::int32_t(std::int32_t)>("std_4").name == "std_4@4");
+        CHECK(lookup_in_i686<std::int32_t(std::int32_t, std::int32_t)>("std_8").name == "std_8@8");
+        CHECK(lookup_in_i686<std::int64_t(std::int32_t, std::int64_t)>("std_12").name ==
+              "std_12@12");
+        CHECK(lookup_in_i686<double(std::int64_t, double)>("std_16").name == "std_16@16");
+        const auto m = lookup_in_i686<double(trio, std::int8_t, double)>("std_24");
+        CHECK(m.what == kind::found);
+        CHECK(m.name == "std_24@24");
+        CHECK(lookup_in_i686<std::int32_t(six)>("std_six").name == "std_six@8");
+    }
+    SECTION("MSVC's _name@N") {
+        const auto m = lookup_in_i686<std::int32_t(std::int32_t, std::int32_t)>("msvc_8");
+        CHECK(m.what == kind::found);
+        CHECK(m.name == "_msvc_8@8");
+    }
+    SECTION("a decorated export with another N is a mismatch, naming both sizes") {
+        const auto m = lookup_in_i686<std::int32_t(std::int32_t, std::int32_t)>("std_12");
+        CHECK(m.what == kind::mismatch);
+        CHECK(m.name == "std_12@12");
+        CHECK(m.exported_bytes == 12);
+        CHECK(d::argument_size_text(8, m.exported_bytes) ==
+              "declared 8 bytes of arguments, the library exports 12");
+        const auto n = lookup_in_i686<double(trio, double)>("std_24"); // forgot the int8_t
+        CHECK(n.what == kind::mismatch);
+        CHECK(n.exported_bytes == 24);
+    }
+    SECTION("no decorated form at all is missing") {
+        CHECK(lookup_in_i686<std::int32_t(std::int32_t)>("no_such_function").what == kind::missing);
+        CHECK(lookup_in_i686<std::int32_t(std::int32_t, std::int32_t)>("c_8").what ==
+              kind::missing); // cdecl exports are plain names only
+    }
+}
+#endif
+
+#if defined(__i386__) && defined(__ELF__)
+namespace {
+// Bytes the callee popped, measured entirely in assembly by the fixture.
+std::int32_t callee_pops(void *fn, std::int32_t words) {
+    static const auto probe =
+        conventions().get<std::int32_t(void *, std::int32_t)>("probe_callee_pops");
+    return probe(fn, words);
+}
+
+template <class Ptr>
+void *as_void(Ptr p) {
+    return reinterpret_cast<void *>(p);
+}
+
+#if !defined(__OPTIMIZE__)
+// How far one call through `p` moves the caller's stack pointer: 0 when caller and callee
+// agree on who pops the arguments. Kept unoptimised (with a frame pointer) so that the stack
+// is measured right around the call and a mismatched call cannot break the return.
+template <class Ptr, class... A>
+__attribute__((noinline)) std::ptrdiff_t esp_shift(Ptr p, A... a) {
+    std::uintptr_t before = 0, after = 0;
+    __asm__ __volatile__("movl %%esp, %0" : "=r"(before)::"memory");
+    p(a...);
+    __asm__ __volatile__("movl %%esp, %0" : "=r"(after)::"memory");
+    return static_cast<std::ptrdiff_t>(after - before);
+}
+#endif
+} // namespace
+
+TEST_CASE("x86: the fixture's stdcall functions pop their arguments, cdecl ones do not",
+          "[policy][x86]") {
+    ctypes::WinDLL lib{CTYPES_TEST_CONVENTIONS};
+    CHECK(callee_pops(as_void(lib.get<std::int32_t(std::int32_t)>("std_4").address()), 1) == 4);
+    CHECK(callee_pops(as_void(lib.get<std::int32_t(std::int32_t, std::int32_t)>("std_8").address()),
+                      2) == 8);
+    CHECK(
+        callee_pops(as_void(lib.get<std::int64_t(std::int32_t, std::int64_t)>("std_12").address()),
+                    3) == 12);
+    CHECK(callee_pops(as_void(lib.get<double(std::int64_t, double)>("std_16").address()), 4) == 16);
+    CHECK(callee_pops(as_void(lib.get<double(trio, std::int8_t, double)>("std_24").address()), 6) ==
+          24);
+    CHECK(callee_pops(as_void(lib.get<std::int32_t(six)>("std_six").address()), 2) == 8);
+    const auto &c = conventions();
+    CHECK(callee_pops(as_void(c.get<std::int32_t(std::int32_t, std::int32_t)>("c_8").address()),
+                      2) == 0);
+    CHECK(callee_pops(as_void(c.get<double(trio, std::int8_t, double)>("c_24").address()), 6) == 0);
+}
+
+#if !defined(__OPTIMIZE__)
+TEST_CASE("x86: the stdcall policy makes a stdcall call, and a mismatch shifts the stack",
+          "[policy][x86]") {
+    const auto &lib = conventions();
+    using sig = std::int32_t(std::int32_t, std::int32_t);
+    auto std_8 = lib.get<sig, ctypes::windll_policy>("std_8");
+    auto c_8 = lib.get<sig, ctypes::cdll_policy>("c_8");
+
+    // Through the policies' own pointer types, the calls the façade makes: balanced.
+    CHECK(esp_shift(std_8.address(), 10, 3) == 0);
+    CHECK(esp_shift(c_8.address(), 10, 3) == 0);
+
+    // The stdcall pointer leaves the 8 bytes for the callee to pop: a cdecl callee does not,
+    // so the stack ends 8 bytes lower. This is what proves the caller emits a stdcall call.
+    auto c_8_as_stdcall = lib.get<sig, ctypes::windll_policy>("c_8");
+    CHECK(esp_shift(c_8_as_stdcall.address(), 10, 3) == -8);
+    // The other mismatch: a cdecl call to a stdcall callee pops the arguments twice.
+    auto std_8_as_cdecl = lib.get<sig, ctypes::cdll_policy>("std_8");
+    CHECK(esp_shift(std_8_as_cdecl.address(), 10, 3) == 8);
+
+    // And the façade's own call operator, many times over: right results, intact stack.
+    std::int32_t sum = 0;
+    for (int i = 0; i < 1000; ++i)
+        sum += std_8(i, 1);
+    CHECK(sum == 1000 * 999 / 2 - 1000);
+}
+#endif
+#endif
