@@ -359,7 +359,7 @@ private:
                             : "ctypes: cannot find symbol " + quoted()) +
                        ": " + err.text;
             });
-        const detail::symbol_facts facts = detail::native_loader::facts_of(p, name);
+        const detail::symbol_facts facts = detail::native_loader::facts_of(state_->handle, p, name);
         using k = detail::symbol_facts;
         if (kind == wanted::function && (facts.kind == k::object || facts.kind == k::tls))
             return fail(errc::not_a_function, [&] {
