@@ -90,7 +90,22 @@ int main(int argc, char **argv) try {
     });
     if (!ec)
         throw std::runtime_error("bench: the missing symbol was found");
-    cases += 4;
+    void *libc_handle = dlopen("libc.so.6", RTLD_NOW | RTLD_LOCAL);
+    if (!libc_handle)
+        throw std::runtime_error("bench: cannot load libc.so.6");
+    const ctypes::CDLL libc{"libc.so.6"};
+    measure("lookup_hit_libc/dlsym", l1, l2, [&](unsigned long n) {
+        for (unsigned long k = 0; k < n; ++k)
+            benchmark::DoNotOptimize(dlsym(libc_handle, "strtol"));
+    });
+    measure("lookup_hit_libc/get", l1, l2, [&](unsigned long n) {
+        for (unsigned long k = 0; k < n; ++k) {
+            auto fn = libc.get<long(const char *, char **, int)>("strtol");
+            benchmark::DoNotOptimize(fn.address());
+        }
+    });
+    dlclose(libc_handle);
+    cases += 6;
     std::printf("ctypes_bench_callgrind: %d cases, %lu and %lu iterations each (lookups: %lu and "
                 "%lu)\n",
                 cases, n1, n2, l1, l2);

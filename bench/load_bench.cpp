@@ -3,6 +3,8 @@
 //
 //   lookup_hit/*    find `add` in the loaded fixture
 //   lookup_miss/*   look for a symbol the fixture does not have
+//   lookup_hit_libc/*  find `strtol` in the C library: a big symbol table (glibc's dladdr1, which
+//                   get<Sig> uses for its symbol-kind check, searches it linearly)
 //   load_fresh/*    load and unload a library no one else holds: it is mapped and unmapped
 //                   every iteration (checked before measuring)
 //   load_loaded/*   load and unload a library that stays loaded elsewhere: a reference count
@@ -22,10 +24,14 @@
 #if !defined(CTYPES_BENCH_FIXTURE) || !defined(CTYPES_BENCH_FRESH)
 #error "CTYPES_BENCH_FIXTURE and CTYPES_BENCH_FRESH must name the fixture libraries"
 #endif
+#ifndef CTYPES_BENCH_LIBC
+#define CTYPES_BENCH_LIBC "libc.so.6"
+#endif
 
 namespace {
 
 using add_fn = int(int, int);
+using strtol_fn = long(const char *, char **, int);
 constexpr const char *missing = "no_such_symbol";
 
 // The fixture, held open for the whole run so lookups and "already loaded" have a target.
@@ -35,8 +41,10 @@ struct loaded {
 #if CTYPES_BENCH_HAVE_BOOST_DLL
     boost::dll::shared_library boost_lib{CTYPES_BENCH_FIXTURE};
 #endif
+    void *libc_handle = dlopen(CTYPES_BENCH_LIBC, RTLD_NOW | RTLD_LOCAL);
+    ctypes::CDLL libc{CTYPES_BENCH_LIBC};
     loaded() {
-        if (!handle)
+        if (!handle || !libc_handle)
             throw std::runtime_error(std::string("bench: cannot load the fixture: ") + dlerror());
         if (!dlsym(handle, "add") || lib.get<add_fn>("add")(2, 3) != 5)
             throw std::runtime_error("bench: the fixture's add is missing or wrong");
@@ -81,6 +89,21 @@ void lookup_hit_has(benchmark::State &state) {
     const auto &lib = fixture().lib;
     for (auto _ : state)
         benchmark::DoNotOptimize(lib.has("add"));
+}
+
+void lookup_hit_libc_dlsym(benchmark::State &state) {
+    void *h = fixture().libc_handle;
+    for (auto _ : state)
+        benchmark::DoNotOptimize(dlsym(h, "strtol"));
+    label_baseline(state);
+}
+
+void lookup_hit_libc_get(benchmark::State &state) {
+    const auto &lib = fixture().libc;
+    for (auto _ : state) {
+        auto f = lib.get<strtol_fn>("strtol");
+        benchmark::DoNotOptimize(f.address());
+    }
 }
 
 void lookup_miss_dlsym(benchmark::State &state) {
@@ -250,6 +273,8 @@ BENCHMARK(lookup_hit_has)->Name("lookup_hit/has");
 #if CTYPES_BENCH_HAVE_BOOST_DLL
 BENCHMARK(lookup_hit_boost_dll_get)->Name("lookup_hit/boost_dll_get");
 #endif
+BENCHMARK(lookup_hit_libc_dlsym)->Name("lookup_hit_libc/dlsym");
+BENCHMARK(lookup_hit_libc_get)->Name("lookup_hit_libc/get");
 BENCHMARK(lookup_miss_dlsym)->Name("lookup_miss/dlsym");
 BENCHMARK(lookup_miss_get_error_code)->Name("lookup_miss/get_error_code");
 BENCHMARK(lookup_miss_try_get)->Name("lookup_miss/try_get");

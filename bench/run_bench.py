@@ -206,8 +206,13 @@ def callgrind(args, cmd):
 
 # --- 4. compile times --------------------------------------------------------------------------
 
-HEADERS = [("dlfcn", "<dlfcn.h>"), ("ctypes", "<ctypes/ctypes.hpp>"),
-           ("boost_dll", "<boost/dll.hpp>")]
+# std_used: the standard and system headers ctypes-cpp's headers include, alone: what of the
+# umbrella header's time is the library's own.
+STD_USED = ("cerrno", "cstddef", "cstdint", "cstdio", "cstring", "memory", "optional",
+            "stdexcept", "string", "string_view", "system_error", "type_traits", "utility",
+            "dlfcn.h", "limits.h", "link.h", "unistd.h")
+HEADERS = [("dlfcn", "<dlfcn.h>"), ("std_used", " ".join("<%s>" % h for h in STD_USED)),
+           ("ctypes", "<ctypes/ctypes.hpp>"), ("boost_dll", "<boost/dll.hpp>")]
 
 
 def cpu_seconds(cmd):
@@ -232,7 +237,7 @@ def compile_times(args, settings):
         for key, header in headers:
             sources[key] = os.path.join(d, key + ".cpp")
             with open(sources[key], "w") as f:
-                f.write("#include %s\n" % header)
+                f.write("".join("#include %s\n" % h for h in header.split()))
         for compiler in (c for c in (args.gxx, args.clangxx) if c):
             name = os.path.basename(compiler)
             best = {}
