@@ -396,28 +396,33 @@ private:
     }
 
     // The common lookup behind get() and var(): resolves, then checks the symbol table's kind
-    // and size where the format records them.
+    // and size where the format records them. Messages are built only on failure, and only when
+    // wanted: the successful lookup allocates nothing here (bench/README.md, lookups).
     // `argument_bytes` is the stdcall `@N` of a function lookup (detail::no_decoration for
     // anything else); only 32-bit Windows uses it, when the plain name is not exported.
     void *find(const char *name, wanted kind, std::size_t size, std::error_code &ec,
                std::string *message, std::size_t argument_bytes = detail::no_decoration) const {
         ec.clear();
-        const auto fail = [&](std::error_code code, const std::string &text) -> void * {
+        const auto fail = [&](std::error_code code, const auto &text) -> void * {
             ec = code;
             if (message)
-                *message = text;
+                *message = text();
             return nullptr;
         };
         if (!state_)
-            return fail(errc::not_loaded, std::string("ctypes: cannot look up '") +
-                                              (name ? name : "(null)") +
-                                              "': no library is loaded (moved from or unloaded)");
+            return fail(errc::not_loaded, [&] {
+                return std::string("ctypes: cannot look up '") + (name ? name : "(null)") +
+                       "': no library is loaded (moved from or unloaded)";
+            });
         if (!name)
-            return fail(errc::symbol_not_found,
-                        "ctypes: cannot look up a null symbol name in '" + display_name() + "'");
+            return fail(errc::symbol_not_found, [&] {
+                return "ctypes: cannot look up a null symbol name in '" + display_name() + "'";
+            });
         detail::os_error err;
         void *p = detail::native_loader::symbol(state_->handle, name, err);
-        const std::string quoted = std::string("'") + name + "' in '" + display_name() + "'";
+        const auto quoted = [&] {
+            return std::string("'") + name + "' in '" + display_name() + "'";
+        };
 #if defined(_WIN32) && (defined(_M_IX86) || defined(__i386__))
         if (!p && argument_bytes != detail::no_decoration) {
             const auto match =
@@ -430,34 +435,40 @@ private:
             if (match.what == m::found)
                 p = detail::native_loader::symbol(state_->handle, match.name.c_str(), err);
             else if (match.what == m::mismatch)
-                return fail(errc::argument_size_mismatch,
-                            "ctypes: symbol " + quoted + " is exported as '" + match.name + "': " +
-                                detail::argument_size_text(argument_bytes, match.exported_bytes));
+                return fail(errc::argument_size_mismatch, [&] {
+                    return "ctypes: symbol " + quoted() + " is exported as '" + match.name +
+                           "': " + detail::argument_size_text(argument_bytes, match.exported_bytes);
+                });
         }
 #else
         (void)argument_bytes;
 #endif
         if (!p)
-            return fail(err.code, (err.code == errc::null_symbol
-                                       ? "ctypes: symbol " + quoted + " resolves to NULL"
-                                       : "ctypes: cannot find symbol " + quoted) +
-                                      ": " + err.text);
-        const detail::symbol_facts facts = detail::native_loader::facts_of(p, name);
+            return fail(err.code, [&] {
+                return (err.code == errc::null_symbol
+                            ? "ctypes: symbol " + quoted() + " resolves to NULL"
+                            : "ctypes: cannot find symbol " + quoted()) +
+                       ": " + err.text;
+            });
+        const detail::symbol_facts facts = detail::native_loader::facts_of(state_->handle, p, name);
         using k = detail::symbol_facts;
         if (kind == wanted::function && (facts.kind == k::object || facts.kind == k::tls))
-            return fail(errc::not_a_function, "ctypes: symbol " + quoted + " is a data object of " +
-                                                  std::to_string(facts.size) +
-                                                  " bytes, not a function; use var<T>()");
+            return fail(errc::not_a_function, [&] {
+                return "ctypes: symbol " + quoted() + " is a data object of " +
+                       std::to_string(facts.size) + " bytes, not a function; use var<T>()";
+            });
         if (kind == wanted::object && facts.kind == k::function)
-            return fail(errc::not_an_object, "ctypes: symbol " + quoted +
-                                                 " is a function, not a data object; use "
-                                                 "get<Sig>()");
+            return fail(errc::not_an_object, [&] {
+                return "ctypes: symbol " + quoted() +
+                       " is a function, not a data object; use get<Sig>()";
+            });
         if (kind == wanted::object && facts.kind == k::object && facts.size != 0 &&
             facts.size != size)
-            return fail(errc::size_mismatch, "ctypes: symbol " + quoted + " is an object of " +
-                                                 std::to_string(facts.size) +
-                                                 " bytes, but var<T>() declares " +
-                                                 std::to_string(size) + " (sizeof(T))");
+            return fail(errc::size_mismatch, [&] {
+                return "ctypes: symbol " + quoted() + " is an object of " +
+                       std::to_string(facts.size) + " bytes, but var<T>() declares " +
+                       std::to_string(size) + " (sizeof(T))";
+            });
         return p;
     }
 

@@ -129,6 +129,20 @@ bool for_each_named(const dynamic_tables &t, const char *name, Visit visit) noex
     return false;
 }
 
+// Whether `map`'s own .dynsym defines `name` at exactly `address`; if so, its facts in `out`.
+inline bool lookup_exact(const struct link_map *map, const char *name, const void *address,
+                         symbol_facts &out) noexcept {
+    const dynamic_tables t = read_tables(map);
+    if (!t.usable())
+        return false;
+    return for_each_named(t, name, [&](const ElfW(Sym) & s) {
+        if (reinterpret_cast<const void *>(t.base + s.st_value) != address)
+            return false;
+        out = facts_of(s);
+        return true;
+    });
+}
+
 // What the defining image's .dynsym says about `name` resolved at `address`. With several
 // versions of one name, the one at that address wins; an IFUNC's entry holds its resolver's
 // address, so without an exact match the first defined entry is used.

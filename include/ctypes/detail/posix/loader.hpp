@@ -139,14 +139,24 @@ struct native_loader {
 #endif
     }
 
-    // What the defining image's symbol table says about the symbol at `address`.
-    static symbol_facts facts_of(const void *address, const char *name) noexcept {
+    // What the defining image's symbol table says about the symbol `name` that dlsym(h, name)
+    // resolved to `address`. Most symbols are defined by the library itself: its own .dynsym is
+    // asked first, a hash lookup. Only a symbol from a dependency (or an IFUNC) goes to dladdr1,
+    // which glibc answers by scanning the defining image's whole symbol table: microseconds for
+    // a library the size of libc (bench/README.md, lookup_hit_libc).
+    static symbol_facts facts_of(handle_type h, const void *address, const char *name) noexcept {
 #ifdef CTYPES_DETAIL_HAS_LINK_MAP
+        struct link_map *own = nullptr;
+        symbol_facts facts;
+        if (h && ::dlinfo(h, RTLD_DI_LINKMAP, &own) == 0 && own &&
+            elf::lookup_exact(own, name, address, facts))
+            return facts;
         Dl_info info;
         struct link_map *map = nullptr;
         if (::dladdr1(address, &info, reinterpret_cast<void **>(&map), RTLD_DL_LINKMAP) && map)
             return elf::lookup(map, name, address);
 #else
+        (void)h;
         (void)address;
         (void)name;
 #endif

@@ -141,7 +141,7 @@ struct native_loader {
     }
 
     // PE exports record neither a kind nor a size.
-    static symbol_facts facts_of(const void *, const char *) noexcept { return {}; }
+    static symbol_facts facts_of(handle_type, const void *, const char *) noexcept { return {}; }
 };
 
 } // namespace ctypes::detail

@@ -1,0 +1,279 @@
+// ctypes-cpp benchmarks: the call cases, shared by call_bench.cpp (times, Google Benchmark) and
+// callgrind_driver.cpp (instruction counts), so both measure exactly the same code.
+//
+// Every way of calling the fixture's four functions is a struct with members add, sum8, scale
+// and noop that are called the same way (`c.add(i, 1)`); each operation (op_add, ...) is one call
+// followed by a compiler barrier. The structs live in one heap object whose address escapes, so
+// every iteration reloads what it calls through, as a program calling through a stored pointer
+// or object does: no case gets its pointer hoisted into a register.
+#ifndef CTYPES_BENCH_CALL_CASES_HPP
+#define CTYPES_BENCH_CALL_CASES_HPP
+
+#include <ctypes/ctypes.hpp>
+
+#include <benchmark/benchmark.h>
+#include <dlfcn.h>
+
+#include <functional>
+#include <stdexcept>
+#include <string>
+
+#if CTYPES_BENCH_HAVE_LIBFFI
+#include <ffi.h>
+#endif
+#if CTYPES_BENCH_HAVE_BOOST_DLL
+#include <boost/dll/import.hpp>
+#endif
+
+#ifndef CTYPES_BENCH_FIXTURE
+#error "CTYPES_BENCH_FIXTURE must name the benchmark fixture library (bench/CMakeLists.txt)"
+#endif
+
+// The fixture's functions, for the direct (linked) case: bench/fixtures/bench.c.
+extern "C" {
+int add(int a, int b);
+int sum8(const int *values);
+double scale(double x, double factor);
+void noop(void);
+}
+
+namespace bench {
+
+inline const int values[8] = {1, 2, 3, 4, 5, 6, 7, 8};
+
+// Linked at build time: the call goes through the PLT, as any call into a shared library does.
+struct direct_calls {
+    int add(int a, int b) const { return ::add(a, b); }
+    int sum8(const int *v) const { return ::sum8(v); }
+    double scale(double x, double f) const { return ::scale(x, f); }
+    void noop() const { ::noop(); }
+};
+
+// dlsym's result cast to the function type: the baseline of every ratio.
+struct raw_calls {
+    int (*add)(int, int) = nullptr;
+    int (*sum8)(const int *) = nullptr;
+    double (*scale)(double, double) = nullptr;
+    void (*noop)() = nullptr;
+};
+
+struct std_function_calls {
+    std::function<int(int, int)> add;
+    std::function<int(const int *)> sum8;
+    std::function<double(double, double)> scale;
+    std::function<void()> noop;
+};
+
+struct cdll_calls {
+    ctypes::function<int(int, int)> add;
+    ctypes::function<int(const int *)> sum8;
+    ctypes::function<double(double, double)> scale;
+    ctypes::function<void()> noop;
+};
+
+#if CTYPES_BENCH_HAVE_LIBFFI
+// libffi with a cif prepared once per function: each call fills the argument array and calls
+// ffi_call, which is what an interpreter's FFI layer does per call at best.
+struct ffi_calls {
+    void *add_fn = nullptr, *sum8_fn = nullptr, *scale_fn = nullptr, *noop_fn = nullptr;
+    ffi_type *int_int[2] = {&ffi_type_sint, &ffi_type_sint};
+    ffi_type *ptr[1] = {&ffi_type_pointer};
+    ffi_type *dbl_dbl[2] = {&ffi_type_double, &ffi_type_double};
+    mutable ffi_cif add_cif{}, sum8_cif{}, scale_cif{}, noop_cif{};
+
+    void prepare(void *handle) {
+        add_fn = dlsym(handle, "add");
+        sum8_fn = dlsym(handle, "sum8");
+        scale_fn = dlsym(handle, "scale");
+        noop_fn = dlsym(handle, "noop");
+        if (ffi_prep_cif(&add_cif, FFI_DEFAULT_ABI, 2, &ffi_type_sint, int_int) != FFI_OK ||
+            ffi_prep_cif(&sum8_cif, FFI_DEFAULT_ABI, 1, &ffi_type_sint, ptr) != FFI_OK ||
+            ffi_prep_cif(&scale_cif, FFI_DEFAULT_ABI, 2, &ffi_type_double, dbl_dbl) != FFI_OK ||
+            ffi_prep_cif(&noop_cif, FFI_DEFAULT_ABI, 0, &ffi_type_void, nullptr) != FFI_OK)
+            throw std::runtime_error("bench: ffi_prep_cif failed");
+    }
+    int add(int a, int b) const {
+        ffi_arg r;
+        void *args[] = {&a, &b};
+        ffi_call(&add_cif, FFI_FN(add_fn), &r, args);
+        return static_cast<int>(r);
+    }
+    int sum8(const int *v) const {
+        ffi_arg r;
+        void *args[] = {&v};
+        ffi_call(&sum8_cif, FFI_FN(sum8_fn), &r, args);
+        return static_cast<int>(r);
+    }
+    double scale(double x, double f) const {
+        double r;
+        void *args[] = {&x, &f};
+        ffi_call(&scale_cif, FFI_FN(scale_fn), &r, args);
+        return r;
+    }
+    void noop() const { ffi_call(&noop_cif, FFI_FN(noop_fn), nullptr, nullptr); }
+};
+#endif
+
+#if CTYPES_BENCH_HAVE_BOOST_DLL
+// Boost.DLL's import: a callable that keeps the library loaded through a shared_ptr.
+template <class Sig>
+using boost_import_t = decltype(boost::dll::import <Sig>(
+    std::declval<const boost::dll::fs::path &>(), std::declval<const char *>()));
+
+struct boost_calls {
+    explicit boost_calls(const char *path)
+        : add(boost::dll::import <int(int, int)>(path, "add")),
+          sum8(boost::dll::import <int(const int *)>(path, "sum8")),
+          scale(boost::dll::import <double(double, double)>(path, "scale")),
+          noop(boost::dll::import <void()>(path, "noop")) {}
+    boost_import_t<int(int, int)> add;
+    boost_import_t<int(const int *)> sum8;
+    boost_import_t<double(double, double)> scale;
+    boost_import_t<void()> noop;
+};
+#endif
+
+// Everything loaded once, checked once.
+struct call_fixture {
+    void *handle = nullptr;
+    ctypes::CDLL lib{CTYPES_BENCH_FIXTURE};
+    direct_calls direct;
+    raw_calls raw;
+    std_function_calls std_function;
+    cdll_calls cdll;
+    cdll_calls cdll_use_errno;
+#if CTYPES_BENCH_HAVE_LIBFFI
+    ffi_calls libffi;
+#endif
+#if CTYPES_BENCH_HAVE_BOOST_DLL
+    boost_calls boost_dll{CTYPES_BENCH_FIXTURE};
+#endif
+
+    call_fixture() {
+        handle = dlopen(CTYPES_BENCH_FIXTURE, RTLD_NOW | RTLD_LOCAL);
+        if (!handle)
+            throw std::runtime_error(std::string("bench: cannot load the fixture: ") + dlerror());
+        raw.add = reinterpret_cast<int (*)(int, int)>(dlsym(handle, "add"));
+        raw.sum8 = reinterpret_cast<int (*)(const int *)>(dlsym(handle, "sum8"));
+        raw.scale = reinterpret_cast<double (*)(double, double)>(dlsym(handle, "scale"));
+        raw.noop = reinterpret_cast<void (*)()>(dlsym(handle, "noop"));
+        if (!raw.add || !raw.sum8 || !raw.scale || !raw.noop)
+            throw std::runtime_error("bench: the fixture lacks add, sum8, scale or noop");
+        std_function.add = raw.add;
+        std_function.sum8 = raw.sum8;
+        std_function.scale = raw.scale;
+        std_function.noop = raw.noop;
+        cdll.add = lib.get<int(int, int)>("add");
+        cdll.sum8 = lib.get<int(const int *)>("sum8");
+        cdll.scale = lib.get<double(double, double)>("scale");
+        cdll.noop = lib.get<void()>("noop");
+        cdll_use_errno.add = lib.get<int(int, int)>("add", ctypes::use_errno);
+        cdll_use_errno.sum8 = lib.get<int(const int *)>("sum8", ctypes::use_errno);
+        cdll_use_errno.scale = lib.get<double(double, double)>("scale", ctypes::use_errno);
+        cdll_use_errno.noop = lib.get<void()>("noop", ctypes::use_errno);
+#if CTYPES_BENCH_HAVE_LIBFFI
+        libffi.prepare(handle);
+#endif
+        verify("direct", direct);
+        verify("raw_pointer", raw);
+        verify("std_function", std_function);
+        verify("cdll", cdll);
+        verify("cdll_use_errno", cdll_use_errno);
+#if CTYPES_BENCH_HAVE_LIBFFI
+        verify("libffi", libffi);
+#endif
+#if CTYPES_BENCH_HAVE_BOOST_DLL
+        verify("boost_dll", boost_dll);
+#endif
+    }
+    ~call_fixture() {
+        if (handle)
+            dlclose(handle);
+    }
+    call_fixture(const call_fixture &) = delete;
+    call_fixture &operator=(const call_fixture &) = delete;
+
+    // A case that computes the wrong thing would make its numbers meaningless: refuse to run.
+    template <class C>
+    static void verify(const char *name, const C &c) {
+        if (c.add(2, 3) != 5 || c.sum8(values) != 36 || c.scale(3.0, 0.5) != 1.5)
+            throw std::runtime_error(std::string("bench: case '") + name +
+                                     "' computes wrong results");
+        c.noop();
+    }
+};
+
+// Created on first use and never destroyed before exit; its address escapes (see the top).
+inline call_fixture &fixture() {
+    static call_fixture *f = [] {
+        auto *p = new call_fixture;
+        benchmark::DoNotOptimize(p);
+        return p;
+    }();
+    return *f;
+}
+
+// The operations: one call each, then a barrier that keeps the result and forces every
+// iteration to reload what it calls through.
+struct op_add {
+    static constexpr const char *name = "add";
+    template <class C>
+    static void once(const C &c, int i) {
+        benchmark::DoNotOptimize(c.add(i, 1));
+    }
+};
+struct op_sum8 {
+    static constexpr const char *name = "sum8";
+    template <class C>
+    static void once(const C &c, int) {
+        benchmark::DoNotOptimize(c.sum8(values));
+    }
+};
+struct op_scale {
+    static constexpr const char *name = "scale";
+    template <class C>
+    static void once(const C &c, int i) {
+        benchmark::DoNotOptimize(c.scale(static_cast<double>(i), 0.5));
+    }
+};
+struct op_noop {
+    static constexpr const char *name = "noop";
+    template <class C>
+    static void once(const C &c, int) {
+        c.noop();
+        benchmark::ClobberMemory();
+    }
+};
+
+template <auto Member>
+struct impl {
+    static const auto &get() { return fixture().*Member; }
+};
+
+// Calls f(op, impl, impl_name) for every operation and way of calling, in report order.
+template <class Op, class F>
+void for_each_impl(F &f) {
+    f(Op{}, impl<&call_fixture::direct>{}, "direct");
+    f(Op{}, impl<&call_fixture::raw>{}, "raw_pointer");
+    f(Op{}, impl<&call_fixture::std_function>{}, "std_function");
+    f(Op{}, impl<&call_fixture::cdll>{}, "cdll");
+    f(Op{}, impl<&call_fixture::cdll_use_errno>{}, "cdll_use_errno");
+#if CTYPES_BENCH_HAVE_LIBFFI
+    f(Op{}, impl<&call_fixture::libffi>{}, "libffi");
+#endif
+#if CTYPES_BENCH_HAVE_BOOST_DLL
+    f(Op{}, impl<&call_fixture::boost_dll>{}, "boost_dll");
+#endif
+}
+
+template <class F>
+void for_each_call_case(F f) {
+    for_each_impl<op_add>(f);
+    for_each_impl<op_sum8>(f);
+    for_each_impl<op_scale>(f);
+    for_each_impl<op_noop>(f);
+}
+
+} // namespace bench
+
+#endif

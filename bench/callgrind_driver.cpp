@@ -1,0 +1,116 @@
+// ctypes-cpp benchmarks: instruction counts per call, measured under
+// `valgrind --tool=callgrind`, for the same cases as call_bench.cpp, and for the lookups of
+// load_bench.cpp that have a target (get<Sig> against dlsym, hit and miss).
+//
+// For each case it makes n1 calls, then n2 calls, and marks the end of each run with
+// bench_mark("<case>@<n>"), which makes callgrind dump the instructions executed since the
+// previous mark. (I(n2) - I(n1)) / (n2 - n1) is then the cost of one iteration, free of every
+// fixed cost (setup, the marks themselves); run_bench.py does that arithmetic. Outside valgrind
+// the marks do nothing and the program is a quick check that every case runs.
+//
+// Usage: ctypes_bench_callgrind [n1 n2]   (defaults 100000 200000; lookups make a tenth as many)
+#include "call_cases.hpp"
+
+#include <cstdio>
+#include <cstdlib>
+#include <exception>
+#include <stdexcept>
+#include <string>
+#include <system_error>
+
+extern "C" void bench_mark(const char *label); // bench/fixtures/marks.c
+
+namespace {
+
+template <class Op, class C>
+void run(const C &c, unsigned long n) {
+    for (unsigned long k = 0; k < n; ++k)
+        Op::once(c, static_cast<int>(k));
+}
+
+// Warm up, then n1 and n2 iterations of body, each run marked for callgrind.
+template <class Body>
+void measure(const std::string &name, unsigned long n1, unsigned long n2, Body body) {
+    body(16);
+    bench_mark("warm-up");
+    body(n1);
+    bench_mark((name + "@" + std::to_string(n1)).c_str());
+    body(n2);
+    bench_mark((name + "@" + std::to_string(n2)).c_str());
+}
+
+} // namespace
+
+int main(int argc, char **argv) try {
+    unsigned long n1 = 100000, n2 = 200000;
+    if (argc == 3) {
+        n1 = std::strtoul(argv[1], nullptr, 10);
+        n2 = std::strtoul(argv[2], nullptr, 10);
+    }
+    if (argc != 1 && argc != 3) {
+        std::fprintf(stderr, "usage: %s [n1 n2]\n", argv[0]);
+        return 2;
+    }
+    if (n1 == 0 || n2 <= n1) {
+        std::fprintf(stderr, "ctypes_bench_callgrind: need 0 < n1 < n2\n");
+        return 2;
+    }
+    int cases = 0;
+    bench::for_each_call_case([&](auto op, auto impl, const char *impl_name) {
+        using Op = decltype(op);
+        const auto &c = decltype(impl)::get();
+        measure(std::string("call_") + Op::name + "/" + impl_name, n1, n2,
+                [&](unsigned long n) { run<Op>(c, n); });
+        ++cases;
+    });
+
+    // Lookups: the same code as load_bench.cpp's lookup_hit / lookup_miss groups.
+    const auto &f = bench::fixture();
+    const unsigned long l1 = n1 / 10 + 1, l2 = n2 / 10 + 1;
+    std::error_code ec;
+    measure("lookup_hit/dlsym", l1, l2, [&](unsigned long n) {
+        for (unsigned long k = 0; k < n; ++k)
+            benchmark::DoNotOptimize(dlsym(f.handle, "add"));
+    });
+    measure("lookup_hit/get", l1, l2, [&](unsigned long n) {
+        for (unsigned long k = 0; k < n; ++k) {
+            auto fn = f.lib.get<int(int, int)>("add");
+            benchmark::DoNotOptimize(fn.address());
+        }
+    });
+    measure("lookup_miss/dlsym", l1, l2, [&](unsigned long n) {
+        for (unsigned long k = 0; k < n; ++k)
+            benchmark::DoNotOptimize(dlsym(f.handle, "no_such_symbol"));
+    });
+    measure("lookup_miss/get_error_code", l1, l2, [&](unsigned long n) {
+        for (unsigned long k = 0; k < n; ++k) {
+            auto fn = f.lib.get<int(int, int)>("no_such_symbol", ec);
+            benchmark::DoNotOptimize(fn.address());
+        }
+    });
+    if (!ec)
+        throw std::runtime_error("bench: the missing symbol was found");
+    void *libc_handle = dlopen("libc.so.6", RTLD_NOW | RTLD_LOCAL);
+    if (!libc_handle)
+        throw std::runtime_error("bench: cannot load libc.so.6");
+    const ctypes::CDLL libc{"libc.so.6"};
+    measure("lookup_hit_libc/dlsym", l1, l2, [&](unsigned long n) {
+        for (unsigned long k = 0; k < n; ++k)
+            benchmark::DoNotOptimize(dlsym(libc_handle, "strtol"));
+    });
+    measure("lookup_hit_libc/get", l1, l2, [&](unsigned long n) {
+        for (unsigned long k = 0; k < n; ++k) {
+            auto fn = libc.get<long(const char *, char **, int)>("strtol");
+            benchmark::DoNotOptimize(fn.address());
+        }
+    });
+    dlclose(libc_handle);
+    cases += 6;
+    std::printf("ctypes_bench_callgrind: %d cases, %lu and %lu iterations each (lookups: %lu and "
+                "%lu)\n",
+                cases, n1, n2, l1, l2);
+    return 0;
+} catch (const std::exception &e) {
+    std::fprintf(stderr, "%s\n", e.what());
+    return 1;
+}

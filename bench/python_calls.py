@@ -1,0 +1,160 @@
+"""ctypes-cpp benchmarks: the same four calls into the same fixture library, from Python, through
+ctypes and through cffi (ABI mode, `ffi.dlopen`: no compiler involved, as with ctypes).
+
+    python3 python_calls.py time --fixture LIB [--min-time S] [--repetitions N]
+        prints JSON: {"call_add": {"python_ctypes": {"ns": ..., "cv": ...}, ...}, ...}
+    valgrind --tool=callgrind python3 python_calls.py callgrind --fixture LIB --marks MARKS
+        [--n1 N1 --n2 N2]
+        runs each case n1 then n2 times, marking each run with bench_mark("<case>@<n>") as
+        callgrind_driver.cpp does; run_bench.py turns the dumps into instructions per call.
+
+Each measured iteration is one Python `for` iteration making one call, so the times and counts
+include the interpreter's loop (a few ns, about a hundred instructions), as any Python caller
+pays. Run by Debian's /usr/bin/python3, which has python3-cffi.
+"""
+import argparse
+import ctypes
+import json
+import statistics
+import sys
+import time
+
+try:
+    import cffi
+except ImportError:  # reported, not fatal: the ctypes cases still run
+    cffi = None
+
+FUNCTIONS = ("add", "sum8", "scale", "noop")
+
+
+def load_ctypes(path):
+    lib = ctypes.CDLL(path)
+    lib.add.argtypes = [ctypes.c_int, ctypes.c_int]
+    lib.add.restype = ctypes.c_int
+    lib.sum8.argtypes = [ctypes.POINTER(ctypes.c_int)]
+    lib.sum8.restype = ctypes.c_int
+    lib.scale.argtypes = [ctypes.c_double, ctypes.c_double]
+    lib.scale.restype = ctypes.c_double
+    lib.noop.argtypes = []
+    lib.noop.restype = None
+    values = (ctypes.c_int * 8)(1, 2, 3, 4, 5, 6, 7, 8)
+    return lib, values
+
+
+def load_cffi(path):
+    ffi = cffi.FFI()
+    ffi.cdef("int add(int, int); int sum8(const int *); double scale(double, double);"
+             "void noop(void);")
+    lib = ffi.dlopen(path)
+    values = ffi.new("int[8]", [1, 2, 3, 4, 5, 6, 7, 8])
+    return (ffi, lib), values
+
+
+# One loop per (function, binding): the call is written out, as a Python user would write it.
+def loops(lib, values):
+    add, sum8, scale, noop = lib.add, lib.sum8, lib.scale, lib.noop
+
+    def run_add(n):
+        for i in range(n):
+            add(i, 1)
+
+    def run_sum8(n):
+        for _ in range(n):
+            sum8(values)
+
+    def run_scale(n):
+        for i in range(n):
+            scale(i, 0.5)
+
+    def run_noop(n):
+        for _ in range(n):
+            noop()
+
+    return {"add": run_add, "sum8": run_sum8, "scale": run_scale, "noop": run_noop}
+
+
+def verify(name, lib, values):
+    if lib.add(2, 3) != 5 or lib.sum8(values) != 36 or lib.scale(3.0, 0.5) != 1.5:
+        raise SystemExit(f"python_calls: case '{name}' computes wrong results")
+    lib.noop()
+
+
+def bindings(path):
+    lib, values = load_ctypes(path)
+    verify("python_ctypes", lib, values)
+    out = {"python_ctypes": loops(lib, values)}
+    if cffi is not None:
+        (_, clib), cvalues = load_cffi(path)
+        verify("python_cffi", clib, cvalues)
+        out["python_cffi"] = loops(clib, cvalues)
+    return out
+
+
+def time_one(run, min_time):
+    # Grow n until one run lasts min_time, then report that run's time per call.
+    n = 1000
+    while True:
+        start = time.perf_counter_ns()
+        run(n)
+        elapsed = time.perf_counter_ns() - start
+        if elapsed >= min_time * 1e9 or n >= 1 << 30:
+            return elapsed / n
+        n = max(n * 2, int(n * min_time * 1.2e9 / max(elapsed, 1)))
+
+
+def cmd_time(args):
+    result = {}
+    for binding, runs in bindings(args.fixture).items():
+        for function in FUNCTIONS:
+            run = runs[function]
+            run(1000)  # warm
+            samples = [time_one(run, args.min_time) for _ in range(args.repetitions)]
+            mean = statistics.fmean(samples)
+            cv = statistics.pstdev(samples) / mean if len(samples) > 1 and mean else 0.0
+            result.setdefault("call_" + function, {})[binding] = {
+                "ns": statistics.median(samples), "cv": cv, "repetitions": len(samples)}
+    if cffi is None:
+        result["skipped"] = "cffi is not importable by " + sys.executable
+    json.dump(result, sys.stdout, indent=1)
+    print()
+
+
+def cmd_callgrind(args):
+    marks = ctypes.CDLL(args.marks)
+    marks.bench_mark.argtypes = [ctypes.c_char_p]
+    marks.bench_mark.restype = None
+    for binding, runs in bindings(args.fixture).items():
+        for function in FUNCTIONS:
+            run = runs[function]
+            name = f"call_{function}/{binding}"
+            run(16)
+            marks.bench_mark(b"warm-up")
+            run(args.n1)
+            marks.bench_mark(f"{name}@{args.n1}".encode())
+            run(args.n2)
+            marks.bench_mark(f"{name}@{args.n2}".encode())
+    print("python_calls: cffi " + ("skipped" if cffi is None else "measured"), file=sys.stderr)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = parser.add_subparsers(dest="mode", required=True)
+    t = sub.add_parser("time")
+    t.add_argument("--fixture", required=True)
+    t.add_argument("--min-time", type=float, default=0.2)
+    t.add_argument("--repetitions", type=int, default=5)
+    c = sub.add_parser("callgrind")
+    c.add_argument("--fixture", required=True)
+    c.add_argument("--marks", required=True)
+    c.add_argument("--n1", type=int, default=2000)
+    c.add_argument("--n2", type=int, default=4000)
+    args = parser.parse_args()
+    if args.mode == "time":
+        cmd_time(args)
+    else:
+        cmd_callgrind(args)
+
+
+if __name__ == "__main__":
+    main()
