@@ -145,6 +145,15 @@ TEST_CASE("a non-ASCII path loads as UTF-8, as std::wstring and as std::filesyst
         CHECK(by_path.unload());
     }
     CHECK_FALSE(in_process(copy));
+
+    // Outside the Basic Multilingual Plane: a surrogate pair in UTF-16, four bytes in UTF-8.
+    const fs::path astral = dir.path() / L"\U0001F600.dll";
+    fs::copy_file(fixture(CTYPES_TEST_SHAPES), astral);
+    ctypes::CDLL by_utf8{utf8(dir.path().wstring()) + "\\\xF0\x9F\x98\x80.dll"};
+    CHECK(by_utf8.native_handle() == GetModuleHandleW(astral.wstring().c_str()));
+    const std::string path = by_utf8.path();
+    CHECK(path.compare(path.size() - 8, 8, "\xF0\x9F\x98\x80.dll") == 0);
+    CHECK(by_utf8.unload());
 }
 
 TEST_CASE("a path with a directory loads the DLL's dependencies from that directory",
