@@ -44,10 +44,15 @@ private:
     std::string utf8_;
 };
 
+// Integers other than bool and the character types: what an export ordinal may be given as.
 template <class I>
 inline constexpr bool is_ordinal_type_v =
     std::is_integral_v<I> && !std::is_same_v<I, bool> && !std::is_same_v<I, char> &&
-    !std::is_same_v<I, wchar_t> && !std::is_same_v<I, char16_t> && !std::is_same_v<I, char32_t>;
+    !std::is_same_v<I, wchar_t> && !std::is_same_v<I, char16_t> && !std::is_same_v<I, char32_t>
+#if defined(__cpp_char8_t)
+    && !std::is_same_v<I, char8_t>
+#endif
+    ;
 
 // What a lookup asks for: a symbol name (a C string or a std::string, used only for the
 // duration of the lookup) or, on Windows, an export ordinal (any integer; 1 to 65535 exist).
