@@ -7,6 +7,8 @@
 #include <cstring>
 #include <string>
 
+#include "platform.hpp"
+
 namespace {
 struct point {
     int x, y;
@@ -39,6 +41,7 @@ TEST_CASE("exported objects of several sizes read and write through var<T>()", "
     CHECK(lib.use_count() == 4); // counter, table, origin, greeting; the temporary is gone
 }
 
+#if !defined(_WIN32) // PE exports record no size or kind
 TEST_CASE("var<T>() refuses a size that differs from the export", "[variable][errors][posix]") {
     ctypes::CDLL lib{CTYPES_TEST_SHAPES};
     try {
@@ -66,6 +69,7 @@ TEST_CASE("var<T>() refuses a function symbol", "[variable][errors][posix]") {
               std::string::npos);
     }
 }
+#endif
 
 TEST_CASE("var<T>() on a missing symbol is a symbol_error, or an error_code",
           "[variable][errors]") {
@@ -73,13 +77,15 @@ TEST_CASE("var<T>() on a missing symbol is a symbol_error, or an error_code",
     CHECK_THROWS_AS(lib.var<int>("no_such_object"), ctypes::symbol_error);
     std::error_code ec;
     auto v = lib.var<int>("no_such_object", ec);
-    CHECK(ec == ctypes::errc::symbol_not_found);
+    CHECK(ec == test_platform::missing_symbol());
     CHECK_FALSE(v);
 }
 
+#if !defined(_WIN32)
 TEST_CASE("a system library's exported object: libc's environ", "[variable][posix]") {
     ctypes::CDLL libc{"libc.so.6"};
     auto environ_ = libc.var<char **>("environ");
     REQUIRE(*environ_ != nullptr);
     CHECK(std::strchr((*environ_)[0], '=') != nullptr);
 }
+#endif

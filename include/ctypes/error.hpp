@@ -11,6 +11,10 @@
 #include <string>
 #include <system_error>
 
+#if defined(_WIN32)
+#include "detail/windows/system_message.hpp"
+#endif
+
 namespace ctypes {
 
 /// Why a load, lookup or unload failed where the platform gives no error number of its own
@@ -143,7 +147,9 @@ inline const char *hresult_name(std::uint32_t hr) noexcept {
 } // namespace detail
 
 /// The category of HRESULT codes; its name() is "HRESULT" and its message() gives the code in
-/// hex with its name where it is a common one (`0x80070057 E_INVALIDARG`). Throws nothing.
+/// hex with its name where it is a common one (`0x80070057 E_INVALIDARG`), followed on Windows
+/// by the system's text where `FormatMessageW` has one (`0x80070057 E_INVALIDARG: The parameter
+/// is incorrect`; Wine has none for many codes). Throws nothing.
 /// \see
 /// https://learn.microsoft.com/en-us/openspecs/windows_protocols/ms-erref/0642cb2f-2075-4469-918c-4441e69c548a
 inline const std::error_category &hresult_category() noexcept {
@@ -154,7 +160,13 @@ inline const std::error_category &hresult_category() noexcept {
             char hex[16];
             std::snprintf(hex, sizeof hex, "0x%08X", static_cast<unsigned>(hr));
             const char *known = detail::hresult_name(hr);
-            return known ? std::string(hex) + " " + known : std::string(hex);
+            std::string text = known ? std::string(hex) + " " + known : std::string(hex);
+#if defined(_WIN32)
+            const std::string system = detail::win32::system_message(hr);
+            if (!system.empty())
+                text += ": " + system;
+#endif
+            return text;
         }
     };
     static const category instance;

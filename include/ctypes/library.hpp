@@ -46,11 +46,67 @@ private:
     std::string utf8_;
 };
 
-// A symbol name: a C string or a std::string, used only for the duration of the lookup.
+// Integers other than bool and the character types: what an export ordinal may be given as.
+template <class I>
+inline constexpr bool is_ordinal_type_v =
+    std::is_integral_v<I> && !std::is_same_v<I, bool> && !std::is_same_v<I, char> &&
+    !std::is_same_v<I, wchar_t> && !std::is_same_v<I, char16_t> && !std::is_same_v<I, char32_t>
+#if defined(__cpp_char8_t)
+    && !std::is_same_v<I, char8_t>
+#endif
+    ;
+
+// What a lookup asks for: a symbol name (a C string or a std::string, used only for the
+// duration of the lookup) or, on Windows, an export ordinal (any integer; 1 to 65535 exist).
 struct symbol_name {
     symbol_name(const char *s) noexcept : value(s) {}
     symbol_name(const std::string &s) noexcept : value(s.c_str()) {}
-    const char *value;
+    template <class I, std::enable_if_t<is_ordinal_type_v<I>, int> = 0>
+    symbol_name(I number) noexcept
+        : by_ordinal(true), ordinal(in_range(number) ? static_cast<unsigned short>(number) : 0),
+          requested(static_cast<long long>(number)) {
+#if !defined(_WIN32)
+        static_assert(dependent_false<I>,
+                      "ctypes: get<Sig>(ordinal), try_get, has and var by ordinal exist on "
+                      "Windows only, where DLLs export by number; elsewhere libraries export "
+                      "names: pass the symbol's name");
+#endif
+    }
+
+    template <class I>
+    static constexpr bool in_range(I number) noexcept {
+        if constexpr (std::is_signed_v<I>)
+            return number >= 1 && static_cast<long long>(number) <= 65535;
+        else
+            return number >= 1 && static_cast<unsigned long long>(number) <= 65535;
+    }
+
+    bool is_null() const noexcept {
+        return by_ordinal ? ordinal == 0 : value == nullptr;
+    }
+    // For messages: 'name' or ordinal 7.
+    std::string quoted() const {
+        if (by_ordinal)
+            return "ordinal " + std::to_string(requested);
+        return std::string("'") + (value ? value : "(null)") + "'";
+    }
+    // What get() was called with: "name" or 7.
+    std::string argument() const {
+        if (by_ordinal)
+            return std::to_string(requested);
+        return std::string("\"") + (value ? value : "") + "\"";
+    }
+    // The name a function or variable carries: the symbol's, or #7 for an ordinal.
+    std::string label() const {
+        if (by_ordinal)
+            return "#" + std::to_string(requested);
+        return value ? value : "";
+    }
+
+    const char *value = nullptr;
+    bool by_ordinal = false;
+    unsigned short ordinal = 0; // 0 when `requested` is not a valid ordinal
+    long long requested = 0;
 };
 
 } // namespace detail
@@ -165,17 +221,24 @@ public:
     /// \tparam Sig the function's type, `R(Args...)` or `R(Args..., ...)` (see ctypes::function).
     /// \tparam FnPolicy this library's policy unless given: a CDLL can fetch one stdcall
     /// function with `get<Sig, windll_policy>`.
-    /// \param name the exported name. \param call_flags `use_errno`, `use_last_error` for this
-    /// function, added to the library's own.
+    /// \param name the exported name; on Windows also an export ordinal, any integer
+    /// (`lib.get<int()>(7)`, ctypes `lib[7]`), valid from 1 to 65535, whose function's name()
+    /// is `#7`. Elsewhere an ordinal does not compile: ELF and Mach-O export names only.
+    /// \param call_flags `use_errno`, `use_last_error` for this function, added to the
+    /// library's own.
     /// \throws symbol_error when there is no such export (errc::symbol_not_found, with the
-    /// loader's text), it resolves to NULL (errc::null_symbol), or the symbol table says it is a
-    /// data object (errc::not_a_function, ELF only), or (32-bit Windows, stdcall) only a
+    /// loader's text; on Windows the `GetLastError()` value, 127 `ERROR_PROC_NOT_FOUND`, in
+    /// std::system_category()), it resolves to NULL (errc::null_symbol), the symbol table says
+    /// it is a data object (errc::not_a_function, ELF only), or (32-bit Windows, stdcall) only a
     /// decorated export with another `@N` exists (errc::argument_size_mismatch: "declared N
     /// bytes of arguments, the library exports M"). \throws load_error when the object is
     /// empty. \throws error (errc::bad_flags) when `call_flags` has an `rtld_*` flag.
     /// \note POSIX `dlsym`, which also searches the library's dependencies; Windows
-    /// `GetProcAddress`. On 32-bit Windows a stdcall lookup that misses the plain name tries
-    /// `_name@N` (MSVC) and `name@N` (MinGW), N being the signature's bytes of arguments.
+    /// `GetProcAddress`, by name or by ordinal (`MAKEINTRESOURCEA`). On 32-bit Windows a stdcall
+    /// lookup that misses the plain name tries `_name@N` (MSVC) and `name@N` (MinGW), N being
+    /// the signature's bytes of arguments.
+    /// \see
+    /// https://learn.microsoft.com/en-us/windows/win32/api/libloaderapi/nf-libloaderapi-getprocaddress
     /// \code
     /// auto crc32 = libz.get<unsigned long(unsigned long, const unsigned char *,
     /// unsigned)>("crc32"); \endcode
@@ -271,14 +334,15 @@ public:
         return f;
     }
 
-    /// Whether the library (or, on POSIX, one of its dependencies) exports `name` with a non-null
-    /// address. Throws nothing; false for an empty object or a null name.
+    /// Whether the library (or, on POSIX, one of its dependencies) exports `name` (on Windows, or
+    /// that ordinal) with a non-null address. Throws nothing; false for an empty object or a null
+    /// name.
     bool has(detail::symbol_name name) const noexcept {
-        if (!state_ || !name.value)
+        if (!state_ || name.is_null())
             return false;
         try {
             detail::os_error err;
-            return detail::native_loader::symbol(state_->handle, name.value, err) != nullptr;
+            return lookup(name, err) != nullptr;
         } catch (...) {
             return false;
         }
@@ -286,6 +350,7 @@ public:
 
     /// Looks up an exported data object (ctypes `in_dll`).
     /// \tparam T the object's type (see ctypes::variable).
+    /// \param name the exported name, or on Windows an export ordinal (as for get()).
     /// \throws symbol_error when there is no such export, it resolves to NULL, or (ELF) the
     /// symbol table says it is a function (errc::not_an_object) or an object whose size is not
     /// `sizeof(T)` (errc::size_mismatch). \throws load_error when the object is empty.
@@ -395,12 +460,18 @@ private:
             return detail::no_decoration;
     }
 
+    void *lookup(const detail::symbol_name &name, detail::os_error &err) const {
+        if (name.by_ordinal)
+            return detail::native_loader::symbol_at(state_->handle, name.ordinal, err);
+        return detail::native_loader::symbol(state_->handle, name.value, err);
+    }
+
     // The common lookup behind get() and var(): resolves, then checks the symbol table's kind
     // and size where the format records them. Messages are built only on failure, and only when
     // wanted: the successful lookup allocates nothing here (bench/README.md, lookups).
     // `argument_bytes` is the stdcall `@N` of a function lookup (detail::no_decoration for
     // anything else); only 32-bit Windows uses it, when the plain name is not exported.
-    void *find(const char *name, wanted kind, std::size_t size, std::error_code &ec,
+    void *find(const detail::symbol_name &name, wanted kind, std::size_t size, std::error_code &ec,
                std::string *message, std::size_t argument_bytes = detail::no_decoration) const {
         ec.clear();
         const auto fail = [&](std::error_code code, const auto &text) -> void * {
@@ -411,22 +482,27 @@ private:
         };
         if (!state_)
             return fail(errc::not_loaded, [&] {
-                return std::string("ctypes: cannot look up '") + (name ? name : "(null)") +
-                       "': no library is loaded (moved from or unloaded)";
+                return "ctypes: cannot look up " + name.quoted() +
+                       ": no library is loaded (moved from or unloaded)";
             });
-        if (!name)
+        if (!name.by_ordinal && !name.value)
             return fail(errc::symbol_not_found, [&] {
                 return "ctypes: cannot look up a null symbol name in '" + display_name() + "'";
             });
-        detail::os_error err;
-        void *p = detail::native_loader::symbol(state_->handle, name, err);
         const auto quoted = [&] {
-            return std::string("'") + name + "' in '" + display_name() + "'";
+            return (name.by_ordinal ? "" : "symbol ") + name.quoted() + " in '" + display_name() +
+                   "'";
         };
+        if (name.by_ordinal && name.ordinal == 0)
+            return fail(errc::symbol_not_found, [&] {
+                return "ctypes: cannot find " + quoted() + ": export ordinals are 1 to 65535";
+            });
+        detail::os_error err;
+        void *p = lookup(name, err);
 #if defined(_WIN32) && (defined(_M_IX86) || defined(__i386__))
-        if (!p && argument_bytes != detail::no_decoration) {
+        if (!p && !name.by_ordinal && argument_bytes != detail::no_decoration) {
             const auto match =
-                detail::find_decorated(name, argument_bytes, [&](const std::string &n) {
+                detail::find_decorated(name.value, argument_bytes, [&](const std::string &n) {
                     detail::os_error ignored;
                     return detail::native_loader::symbol(state_->handle, n.c_str(), ignored) !=
                            nullptr;
@@ -436,7 +512,7 @@ private:
                 p = detail::native_loader::symbol(state_->handle, match.name.c_str(), err);
             else if (match.what == m::mismatch)
                 return fail(errc::argument_size_mismatch, [&] {
-                    return "ctypes: symbol " + quoted() + " is exported as '" + match.name +
+                    return "ctypes: " + quoted() + " is exported as '" + match.name +
                            "': " + detail::argument_size_text(argument_bytes, match.exported_bytes);
                 });
         }
@@ -445,29 +521,27 @@ private:
 #endif
         if (!p)
             return fail(err.code, [&] {
-                return (err.code == errc::null_symbol
-                            ? "ctypes: symbol " + quoted() + " resolves to NULL"
-                            : "ctypes: cannot find symbol " + quoted()) +
+                return (err.code == errc::null_symbol ? "ctypes: " + quoted() + " resolves to NULL"
+                                                      : "ctypes: cannot find " + quoted()) +
                        ": " + err.text;
             });
-        const detail::symbol_facts facts = detail::native_loader::facts_of(state_->handle, p, name);
+        const detail::symbol_facts facts =
+            detail::native_loader::facts_of(state_->handle, p, name.value ? name.value : "");
         using k = detail::symbol_facts;
         if (kind == wanted::function && (facts.kind == k::object || facts.kind == k::tls))
             return fail(errc::not_a_function, [&] {
-                return "ctypes: symbol " + quoted() + " is a data object of " +
+                return "ctypes: " + quoted() + " is a data object of " +
                        std::to_string(facts.size) + " bytes, not a function; use var<T>()";
             });
         if (kind == wanted::object && facts.kind == k::function)
             return fail(errc::not_an_object, [&] {
-                return "ctypes: symbol " + quoted() +
-                       " is a function, not a data object; use get<Sig>()";
+                return "ctypes: " + quoted() + " is a function, not a data object; use get<Sig>()";
             });
         if (kind == wanted::object && facts.kind == k::object && facts.size != 0 &&
             facts.size != size)
             return fail(errc::size_mismatch, [&] {
-                return "ctypes: symbol " + quoted() + " is an object of " +
-                       std::to_string(facts.size) + " bytes, but var<T>() declares " +
-                       std::to_string(size) + " (sizeof(T))";
+                return "ctypes: " + quoted() + " is an object of " + std::to_string(facts.size) +
+                       " bytes, but var<T>() declares " + std::to_string(size) + " (sizeof(T))";
             });
         return p;
     }
@@ -479,20 +553,20 @@ private:
         if ((call_flags & ~(use_errno | use_last_error)) != load_flags::none) {
             ec = errc::bad_flags;
             if (message)
-                *message = std::string("ctypes: get<Sig>(\"") + (name.value ? name.value : "") +
-                           "\") takes only use_errno and use_last_error as flags; rtld_* flags "
+                *message = "ctypes: get<Sig>(" + name.argument() +
+                           ") takes only use_errno and use_last_error as flags; rtld_* flags "
                            "belong to the library";
             return fn();
         }
         if constexpr (std::is_base_of_v<detail::invalid_function_base, fn>) {
             return fn(); // a static_assert already said what is wrong with Sig
         } else {
-            void *p = find(name.value, wanted::function, 0, ec, message,
+            void *p = find(name, wanted::function, 0, ec, message,
                            stdcall_bytes<Sig, typename FnPolicy::convention>());
             if (!p)
                 return fn();
             return fn(reinterpret_cast<typename fn::pointer>(p), state_->flags | call_flags, state_,
-                      name.value);
+                      name.label());
         }
     }
 
@@ -517,10 +591,10 @@ private:
         if constexpr (!variable<T>::validated_::value) {
             return variable<T>(); // a static_assert already said what is wrong with T
         } else {
-            void *p = find(name.value, wanted::object, sizeof(T), ec, message);
+            void *p = find(name, wanted::object, sizeof(T), ec, message);
             if (!p)
                 return variable<T>();
-            return variable<T>(static_cast<T *>(p), state_, name.value);
+            return variable<T>(static_cast<T *>(p), state_, name.label());
         }
     }
 

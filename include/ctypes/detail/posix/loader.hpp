@@ -98,6 +98,14 @@ struct native_loader {
 #endif
     }
 
+    // Export ordinals are a PE notion: ELF and Mach-O export names only. Never reached, since
+    // a lookup by ordinal does not compile outside Windows (see library.hpp's symbol_name).
+    static void *symbol_at(handle_type, unsigned short, os_error &err) {
+        err.code = errc::symbol_not_found;
+        err.text = "shared libraries export symbols by name only on this platform";
+        return nullptr;
+    }
+
     static bool close(handle_type h, os_error &err) {
         if (::dlclose(h) == 0)
             return true;

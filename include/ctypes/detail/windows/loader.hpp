@@ -7,12 +7,14 @@
 // See
 // https://learn.microsoft.com/en-us/windows/win32/api/libloaderapi/nf-libloaderapi-loadlibraryexw
 
+#include <cstdint>
 #include <string>
 
 #include "../../error.hpp"
 #include "../../flags.hpp"
 #include "../symbol_kind.hpp"
 #include "../unicode.hpp"
+#include "system_message.hpp"
 #include "win32.hpp"
 
 namespace ctypes::detail {
@@ -29,22 +31,10 @@ struct native_loader {
     static path_string native_path(const std::string &utf8) { return to_wide(utf8); }
     static path_string native_path(const std::wstring &wide) { return wide; }
 
-    // FormatMessageW's text for a Win32 error, without its trailing period and line break.
+    // The system's text for a Win32 error, or its number where the system has no text.
     static std::string system_text(unsigned long code) {
-        wchar_t *buffer = nullptr;
-        const unsigned long n = FormatMessageW(
-            win32::format_message_allocate_buffer | win32::format_message_from_system |
-                win32::format_message_ignore_inserts,
-            nullptr, code, 0, reinterpret_cast<wchar_t *>(&buffer), 0, nullptr);
-        std::string text = n ? to_utf8(buffer, n) : std::string();
-        if (buffer)
-            LocalFree(buffer);
-        while (!text.empty() && (text.back() == '\n' || text.back() == '\r' || text.back() == ' ' ||
-                                 text.back() == '.'))
-            text.pop_back();
-        if (text.empty())
-            text = "Windows error " + std::to_string(code);
-        return text;
+        std::string text = win32::system_message(code);
+        return text.empty() ? "Windows error " + std::to_string(code) : text;
     }
 
     static void fail(os_error &err) {
@@ -57,6 +47,18 @@ struct native_loader {
         return p.find_first_of(L"\\/") != path_string::npos;
     }
 
+    // An absolute path with backslashes, as LOAD_LIBRARY_SEARCH_DLL_LOAD_DIR requires; the path
+    // as it is if Windows cannot make it one (the load then reports why).
+    static path_string full_path(const path_string &p) {
+        std::wstring buffer(32768, L'\0'); // the longest path Windows accepts
+        const unsigned long n = GetFullPathNameW(
+            p.c_str(), static_cast<unsigned long>(buffer.size()), &buffer[0], nullptr);
+        if (n == 0 || n >= buffer.size())
+            return p;
+        buffer.resize(n);
+        return buffer;
+    }
+
     // path: nullptr for the running program.
     static handle_type open(const path_string *path, load_flags flags, os_error &err) {
         if (!path) {
@@ -65,28 +67,26 @@ struct native_loader {
                 fail(err);
             return self;
         }
+        // A path with a directory loads its dependencies from that directory; a bare name is
+        // searched in the safe default directories only (the application's directory,
+        // System32, AddDllDirectory's), never the current directory.
+        const bool directory = has_directory(*path);
+        const path_string file = directory ? full_path(*path) : *path;
         handle_type h = nullptr;
         if (has_flags(flags, rtld_noload)) {
-            if (!GetModuleHandleExW(0, path->c_str(), &h))
+            if (!GetModuleHandleExW(0, file.c_str(), &h)) // takes a reference, as a load does
                 fail(err);
             return h;
         }
-        // A path with a directory loads its dependencies from that directory; a bare name is
-        // searched in the safe default directories only, never the current directory.
-        path_string full = *path;
         unsigned long search = win32::load_library_search_default_dirs;
-        if (has_directory(*path)) {
-            std::wstring buffer(32768, L'\0'); // the longest path Windows accepts
-            const unsigned long n = GetFullPathNameW(
-                path->c_str(), static_cast<unsigned long>(buffer.size()), &buffer[0], nullptr);
-            if (n > 0 && n < buffer.size())
-                full.assign(buffer.data(), n);
+        if (directory)
             search |= win32::load_library_search_dll_load_dir;
-        }
+        // No "cannot find the file" or "insert a disk" dialog may stop a load: this thread
+        // fails silently while the loader runs, then gets its own mode back.
         unsigned long old_mode = 0;
         const bool mode_set = SetThreadErrorMode(
             win32::sem_failcriticalerrors | win32::sem_noopenfileerrorbox, &old_mode);
-        h = LoadLibraryExW(full.c_str(), nullptr, search);
+        h = LoadLibraryExW(file.c_str(), nullptr, search);
         if (!h)
             fail(err);
         if (mode_set)
@@ -108,6 +108,16 @@ struct native_loader {
 
     static void *symbol(handle_type h, const char *name, os_error &err) {
         void *p = reinterpret_cast<void *>(GetProcAddress(h, name));
+        if (!p)
+            fail(err);
+        return p;
+    }
+
+    // By export ordinal: GetProcAddress takes the number in the low word of the name pointer
+    // (MAKEINTRESOURCEA).
+    static void *symbol_at(handle_type h, unsigned short ordinal, os_error &err) {
+        const auto as_name = reinterpret_cast<const char *>(static_cast<std::uintptr_t>(ordinal));
+        void *p = reinterpret_cast<void *>(GetProcAddress(h, as_name));
         if (!p)
             fail(err);
         return p;

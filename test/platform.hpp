@@ -1,0 +1,41 @@
+// What each platform's loader reports, for the expectations of the portable tests: dlopen and
+// dlsym give text only (ctypes::errc codes), Windows gives GetLastError() values.
+#ifndef CTYPES_TEST_PLATFORM_HPP
+#define CTYPES_TEST_PLATFORM_HPP
+
+#include <ctypes/error.hpp>
+
+#include <system_error>
+
+namespace test_platform {
+
+// The code of a load that found no such library.
+inline std::error_code missing_library() {
+#if defined(_WIN32)
+    return {126, std::system_category()}; // ERROR_MOD_NOT_FOUND
+#else
+    return ctypes::errc::load_failed;
+#endif
+}
+
+// The code of a lookup that found no such symbol.
+inline std::error_code missing_symbol() {
+#if defined(_WIN32)
+    return {127, std::system_category()}; // ERROR_PROC_NOT_FOUND
+#else
+    return ctypes::errc::symbol_not_found;
+#endif
+}
+
+// Whether the loader knows an export's kind and size (ELF's symbol table does, PE's exports
+// do not), so that get<Sig>() can refuse data and var<T>() a wrong size.
+inline constexpr bool knows_symbol_kinds =
+#if defined(__GLIBC__) || defined(__FreeBSD__)
+    true;
+#else
+    false;
+#endif
+
+} // namespace test_platform
+
+#endif
