@@ -4,6 +4,8 @@
 
 #include <ctypes/ctypes.hpp>
 
+#include "platform.hpp"
+
 #include <cerrno>
 #include <cmath>
 #include <cstdint>
@@ -14,7 +16,9 @@
 #include <tuple>
 #include <type_traits>
 
+#if !defined(_WIN32)
 #include <sqlite3.h>
+#endif
 
 namespace {
 // The fixture's types, declared as a C++ user would: same members, same order.
@@ -63,10 +67,12 @@ const ctypes::CDLL &memory() {
     static const ctypes::CDLL lib{CTYPES_TEST_MEMORY};
     return lib;
 }
+#if !defined(_WIN32)
 const ctypes::CDLL &libc() {
     static const ctypes::CDLL lib{"libc.so.6"};
     return lib;
 }
+#endif
 
 struct counts {
     long allocations, frees, mismatches;
@@ -131,6 +137,7 @@ TEST_CASE("resize grows, keeps the contents, and never goes below the original s
     CHECK(buf.value() == "abc");
 }
 
+#if !defined(_WIN32)
 TEST_CASE("buffers pass as char* and const char* arguments", "[memory][buffer]") {
     const auto &lib = memory();
     auto upper = lib.get<void(char *)>("text_upper");
@@ -145,6 +152,7 @@ TEST_CASE("buffers pass as char* and const char* arguments", "[memory][buffer]")
     CHECK(snprintf(out, out.size(), "%s-%d", "n", 42) == 4);
     CHECK(out.value() == "n-42");
 }
+#endif
 
 TEST_CASE("unicode buffers pass as wchar_t* and const wchar_t*", "[memory][buffer]") {
     const auto &lib = memory();
@@ -159,6 +167,7 @@ TEST_CASE("unicode buffers pass as wchar_t* and const wchar_t*", "[memory][buffe
     CHECK(z.raw() == std::wstring(L"zzzz\0", 5));
 }
 
+#if !defined(_WIN32)
 TEST_CASE("std::string and std::wstring arguments become C strings for the call",
           "[memory][string]") {
     const auto &lib = memory();
@@ -177,7 +186,9 @@ TEST_CASE("std::string and std::wstring arguments become C strings for the call"
     CHECK(strcmp(std::string("same"), "same") == 0);
     CHECK(strcmp(std::string("a"), std::string("b")) < 0);
 }
+#endif
 
+#if !defined(_WIN32)
 TEST_CASE("string_at and wstring_at read C strings and counted ranges", "[memory][string]") {
     const char bytes[] = "ab\0cd";
     CHECK(ctypes::string_at(bytes) == "ab");
@@ -198,6 +209,7 @@ TEST_CASE("string_at and wstring_at read C strings and counted ranges", "[memory
     auto name = libc().get<char *(int)>("strerror");
     CHECK_FALSE(ctypes::string_at(name(ENOENT)).empty());
 }
+#endif
 
 TEST_CASE("owned pointers are freed by the allocating library's own free", "[memory][owned]") {
     const auto &lib = memory();
@@ -307,13 +319,14 @@ TEST_CASE("missing allocating or free symbols are reported", "[memory][owned]") 
                     ctypes::symbol_error);
     std::error_code ec;
     auto f = lib.get_owning<char *(const char *)>("mem_strdup", "no_such_free", ec);
-    CHECK(ec == ctypes::errc::symbol_not_found);
+    CHECK(ec == test_platform::missing_symbol());
     CHECK_FALSE(f);
     ec.clear();
     CHECK_FALSE(lib.get_free("no_such_free", ec));
-    CHECK(ec == ctypes::errc::symbol_not_found);
+    CHECK(ec == test_platform::missing_symbol());
 }
 
+#if !defined(_WIN32)
 TEST_CASE("a free is the definition the library's own calls reach", "[memory][owned][posix]") {
     // libc's strdup allocates with the malloc that the global scope provides (an interposed one
     // under AddressSanitizer or an LD_PRELOADed allocator), so its memory must go to the global
@@ -324,7 +337,9 @@ TEST_CASE("a free is the definition the library's own calls reach", "[memory][ow
     CHECK(memory().get_free("mem_free").get().address() ==
           memory().get<void(void *)>("mem_free").address());
 }
+#endif
 
+#if !defined(_WIN32)
 TEST_CASE("libc strdup with libc free", "[memory][owned][system]") {
     auto strdup = libc().get_owning<char *(const char *)>("strdup", "free");
     auto copy = strdup(std::string("from libc"));
@@ -332,7 +347,9 @@ TEST_CASE("libc strdup with libc free", "[memory][owned][system]") {
     copy.get()[0] = 'F'; // it is ours to write
     CHECK(ctypes::string_at(copy.get(), 4) == "From");
 }
+#endif
 
+#if !defined(_WIN32)
 TEST_CASE("sqlite3_mprintf with sqlite3_free, and sqlite3_exec's error message",
           "[memory][owned][system]") {
     ctypes::CDLL sqlite{"libsqlite3.so.0"};
@@ -364,6 +381,7 @@ TEST_CASE("sqlite3_mprintf with sqlite3_free, and sqlite3_exec's error message",
     mprintf = {};
     CHECK(sqlite.use_count() == 3); // open, close, exec: owners and their frees are gone
 }
+#endif
 
 TEST_CASE("RECT and POINT by value and through pointers", "[memory][aggregate]") {
     const auto &lib = memory();
@@ -438,6 +456,7 @@ TEST_CASE("long double and float/double mixes", "[memory][aggregate]") {
     CHECK((t.x == 0.5L && t.tag == 10));
 }
 
+#if !defined(_WIN32)
 TEST_CASE("variadic arguments undergo C's default promotions", "[memory][variadic]") {
     auto snprintf = libc().get<int(char *, std::size_t, const char *, ...)>("snprintf");
     auto buf = ctypes::create_string_buffer(64);
@@ -451,7 +470,9 @@ TEST_CASE("variadic arguments undergo C's default promotions", "[memory][variadi
     CHECK(snprintf(buf, buf.size(), "%s|%ld|%p", std::string("str").c_str(), 7L, nullptr) > 0);
     CHECK(buf.value().rfind("str|7|", 0) == 0);
 }
+#endif
 
+#if !defined(_WIN32)
 TEST_CASE("out-parameters return with the result", "[memory][out]") {
     ctypes::CDLL libm{"libm.so.6"};
     auto frexp = libm.get<double(double, ctypes::out<int>)>("frexp");
@@ -488,7 +509,9 @@ TEST_CASE("out-parameters return with the result", "[memory][out]") {
     CHECK((rect.left == 3 && rect.bottom == 56));
     CHECK(get.address() == lib.get<int(int, RECT *)>("rect_get").address());
 }
+#endif
 
+#if !defined(_WIN32)
 TEST_CASE("out-parameters with use_errno and a variadic tail", "[memory][out]") {
     auto strtol =
         libc().get<long(const char *, ctypes::out<char *>, int)>("strtol", ctypes::use_errno);
@@ -503,7 +526,9 @@ TEST_CASE("out-parameters with use_errno and a variadic tail", "[memory][out]") 
     CHECK(sscanf("41", "%d", &a) == 1);
     CHECK(a == 41);
 }
+#endif
 
+#if !defined(_WIN32)
 TEST_CASE("implicit conversions that worked before still work", "[memory][string]") {
     // int to long; derived-to-base pointers; nullptr and 0 to pointers.
     CHECK(libc().get<long(long)>("labs")(-5) == 5);
@@ -520,3 +545,4 @@ TEST_CASE("implicit conversions that worked before still work", "[memory][string
     CHECK(memory().get<std::size_t(const char *)>("text_length")(0) ==
           static_cast<std::size_t>(-1));
 }
+#endif
