@@ -13,6 +13,7 @@
 /// int total = our_function(3, nums); // 6
 /// \endcode
 
+#include "callback.hpp"
 #include "errno.hpp"
 #include "error.hpp"
 #include "flags.hpp"

@@ -26,6 +26,8 @@ enum class errc {
     not_loaded,       ///< the library object is empty (moved from, or unloaded)
     in_use,           ///< unload() while functions, variables or buffers still use the library
     bad_flags,        ///< a flag that makes no sense where it was given
+    no_callback_slot, ///< every thunk of a callback signature is in use (CTYPES_CALLBACK_SLOTS)
+    empty_callable,   ///< a callback was made from a null function pointer or empty function
 };
 
 /// The category of ctypes::errc codes; its name() is "ctypes". Throws nothing.
@@ -52,6 +54,10 @@ inline const std::error_category &ctypes_category() noexcept {
                 return "library still in use";
             case errc::bad_flags:
                 return "invalid flags";
+            case errc::no_callback_slot:
+                return "no free callback slot";
+            case errc::empty_callable:
+                return "empty callable";
             }
             return "unknown ctypes error";
         }

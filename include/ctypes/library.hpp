@@ -163,17 +163,14 @@ public:
     /// \tparam Sig the function's type, `R(Args...)` or `R(Args..., ...)` (see ctypes::function).
     /// \tparam FnPolicy this library's policy unless given: a CDLL can fetch one stdcall
     /// function with `get<Sig, windll_policy>`.
-    /// \param name the exported name. \param call_flags `use_errno`, `use_last_error` for this
-    /// function, added to the library's own.
-    /// \throws symbol_error when there is no such export (errc::symbol_not_found, with the
-    /// loader's text), it resolves to NULL (errc::null_symbol), or the symbol table says it is a
-    /// data object (errc::not_a_function, ELF only). \throws load_error when the object is
-    /// empty. \throws error (errc::bad_flags) when `call_flags` has an `rtld_*` flag.
-    /// \note POSIX `dlsym`, which also searches the library's dependencies; Windows
-    /// `GetProcAddress`.
-    /// \code
-    /// auto crc32 = libz.get<unsigned long(unsigned long, const unsigned char *,
-    /// unsigned)>("crc32"); \endcode
+    /// \param name the exported name. \param call_flags `use_errno`, `use_last_error`,
+    /// `rethrow_callbacks` for this function, added to the library's own. \throws symbol_error when
+    /// there is no such export (errc::symbol_not_found, with the loader's text), it resolves to
+    /// NULL (errc::null_symbol), or the symbol table says it is a data object
+    /// (errc::not_a_function, ELF only). \throws load_error when the object is empty. \throws error
+    /// (errc::bad_flags) when `call_flags` has an `rtld_*` flag. \note POSIX `dlsym`, which also
+    /// searches the library's dependencies; Windows `GetProcAddress`. \code auto crc32 =
+    /// libz.get<unsigned long(unsigned long, const unsigned char *, unsigned)>("crc32"); \endcode
     template <class Sig, class FnPolicy = Policy>
     function<Sig, FnPolicy> get(detail::symbol_name name,
                                 load_flags call_flags = load_flags::none) const {
@@ -375,12 +372,12 @@ private:
     function<Sig, FnPolicy> get(detail::symbol_name name, load_flags call_flags,
                                 std::error_code &ec, std::string *message) const {
         using fn = function<Sig, FnPolicy>;
-        if ((call_flags & ~(use_errno | use_last_error)) != load_flags::none) {
+        if ((call_flags & ~(use_errno | use_last_error | rethrow_callbacks)) != load_flags::none) {
             ec = errc::bad_flags;
             if (message)
                 *message = std::string("ctypes: get<Sig>(\"") + (name.value ? name.value : "") +
-                           "\") takes only use_errno and use_last_error as flags; rtld_* flags "
-                           "belong to the library";
+                           "\") takes only use_errno, use_last_error and rethrow_callbacks as "
+                           "flags; rtld_* flags belong to the library";
             return fn();
         }
         if constexpr (std::is_base_of_v<detail::invalid_function_base, fn>) {
