@@ -164,13 +164,16 @@ public:
     /// \tparam FnPolicy this library's policy unless given: a CDLL can fetch one stdcall
     /// function with `get<Sig, windll_policy>`.
     /// \param name the exported name. \param call_flags `use_errno`, `use_last_error`,
-    /// `rethrow_callbacks` for this function, added to the library's own. \throws symbol_error when
-    /// there is no such export (errc::symbol_not_found, with the loader's text), it resolves to
-    /// NULL (errc::null_symbol), or the symbol table says it is a data object
-    /// (errc::not_a_function, ELF only). \throws load_error when the object is empty. \throws error
-    /// (errc::bad_flags) when `call_flags` has an `rtld_*` flag. \note POSIX `dlsym`, which also
-    /// searches the library's dependencies; Windows `GetProcAddress`. \code auto crc32 =
-    /// libz.get<unsigned long(unsigned long, const unsigned char *, unsigned)>("crc32"); \endcode
+    /// `rethrow_callbacks` for this function, added to the library's own.
+    /// \throws symbol_error when there is no such export (errc::symbol_not_found, with the
+    /// loader's text), it resolves to NULL (errc::null_symbol), or the symbol table says it is a
+    /// data object (errc::not_a_function, ELF only). \throws load_error when the object is
+    /// empty. \throws error (errc::bad_flags) when `call_flags` has an `rtld_*` flag.
+    /// \note POSIX `dlsym`, which also searches the library's dependencies; Windows
+    /// `GetProcAddress`.
+    /// \code
+    /// auto crc32 = libz.get<unsigned long(unsigned long, const unsigned char *,
+    /// unsigned)>("crc32"); \endcode
     template <class Sig, class FnPolicy = Policy>
     function<Sig, FnPolicy> get(detail::symbol_name name,
                                 load_flags call_flags = load_flags::none) const {
