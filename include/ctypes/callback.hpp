@@ -205,9 +205,18 @@ R invoke_record(Record &rec, X &...a) noexcept {
     return call_guarded<R>(rec.f, rec.fb, a...);
 }
 
-template <class Record, class R, class... A>
-R invoke_erased(void *record, A &...a) noexcept {
-    return invoke_record<R>(*static_cast<Record *>(record), a...);
+// What a pool thunk calls through its slot. The arguments travel by value and the record comes
+// last, so the thunk passes its own arguments on untouched in their registers; the errno swap is
+// chosen when the callback is made, not tested on every call.
+template <class Record, bool Swap, class R, class... A>
+R invoke_erased(A... a, void *record) noexcept {
+    Record &rec = *static_cast<Record *>(record);
+    if constexpr (Swap) {
+        capture_scope scope(rec.bits);
+        return call_guarded<R>(rec.f, rec.fb, a...);
+    } else {
+        return call_guarded<R>(rec.f, rec.fb, a...);
+    }
 }
 
 // The C-callable entry point for Target::invoke, with the convention's attribute. noexcept: if
@@ -231,7 +240,7 @@ struct convention_thunk<stdcall_convention> {
 
 template <class R, class... A>
 struct callback_slot {
-    R (*invoke)(void *, A &...) noexcept = nullptr;
+    R (*invoke)(A..., void *) noexcept = nullptr;
     void *record = nullptr;
 };
 
@@ -252,7 +261,7 @@ struct thunk_pool {
     struct entry {
         static R invoke(A &...a) noexcept {
             const callback_slot<R, A...> &s = slots[I];
-            return s.invoke(s.record, a...);
+            return s.invoke(a..., s.record);
         }
     };
 
@@ -425,7 +434,9 @@ private:
                                 "destroy unused ones or define CTYPES_CALLBACK_SLOTS to a larger "
                                 "number before including the ctypes headers");
             }
-            pool::slots[i] = {&invoke_erased<record, R, A...>, rec};
+            pool::slots[i] = {bits ? &invoke_erased<record, true, R, A...>
+                                   : &invoke_erased<record, false, R, A...>,
+                              rec};
             fn_ = pool::thunk(i);
             record_ = rec;
             destroy_ = [](void *p) noexcept { delete static_cast<record *>(p); };
