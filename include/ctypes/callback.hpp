@@ -44,9 +44,11 @@
 #include "types.hpp"
 
 /// How many capturing callbacks of one signature and convention may be alive at once (the size
-/// of each signature's thunk pool). Define it before including ctypes headers to change it; each
-/// signature then instantiates that many small thunks. Stateless callables, noexcept function
-/// pointers and with_user_data() never use a slot.
+/// of each signature's thunk pool; default 64). To change it, define it to the same value in every
+/// translation unit of the program, best on the compiler command line
+/// (`-DCTYPES_CALLBACK_SLOTS=256`): two values in one program break the one-definition rule.
+/// Each signature used with a capturing callable instantiates that many two-instruction thunks.
+/// Stateless callables, noexcept function pointers and with_user_data() never use a slot.
 #ifndef CTYPES_CALLBACK_SLOTS
 #define CTYPES_CALLBACK_SLOTS 64
 #endif
@@ -432,7 +434,7 @@ private:
                                 ": all " + std::to_string(pool::size) +
                                 " thunks of this signature are in use by live callbacks; "
                                 "destroy unused ones or define CTYPES_CALLBACK_SLOTS to a larger "
-                                "number before including the ctypes headers");
+                                "number for the whole program (-DCTYPES_CALLBACK_SLOTS=256)");
             }
             pool::slots[i] = {bits ? &invoke_erased<record, true, R, A...>
                                    : &invoke_erased<record, false, R, A...>,
