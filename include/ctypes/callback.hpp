@@ -221,8 +221,9 @@ R invoke_erased(A... a, void *record) noexcept {
     }
 }
 
-// The C-callable entry point for Target::invoke, with the convention's attribute. noexcept: if
-// anything still escaped, std::terminate is called rather than unwinding into C.
+// The C-callable entry points, with the convention's attribute: call() for a Target::invoke,
+// slot() for thunk I of a pool (one function template instantiation per thunk, nothing else).
+// noexcept: if anything still escaped, std::terminate is called rather than unwinding into C.
 template <class Conv>
 struct convention_thunk;
 template <>
@@ -231,12 +232,22 @@ struct convention_thunk<cdecl_convention> {
     static R call(A... a) noexcept {
         return Target::invoke(a...);
     }
+    template <class Pool, std::size_t I, class R, class... A>
+    static R slot(A... a) noexcept {
+        const auto &s = Pool::slots[I];
+        return s.invoke(a..., s.record);
+    }
 };
 template <>
 struct convention_thunk<stdcall_convention> {
     template <class Target, class R, class... A>
     static R CTYPES_DETAIL_STDCALL call(A... a) noexcept {
         return Target::invoke(a...);
+    }
+    template <class Pool, std::size_t I, class R, class... A>
+    static R CTYPES_DETAIL_STDCALL slot(A... a) noexcept {
+        const auto &s = Pool::slots[I];
+        return s.invoke(a..., s.record);
     }
 };
 
@@ -259,18 +270,10 @@ struct thunk_pool {
     static inline callback_slot<R, A...> slots[size];
     static inline std::atomic<bool> used[size];
 
-    template <std::size_t I>
-    struct entry {
-        static R invoke(A &...a) noexcept {
-            const callback_slot<R, A...> &s = slots[I];
-            return s.invoke(a..., s.record);
-        }
-    };
-
     template <std::size_t... I>
     static pointer thunk_at(std::size_t i, std::index_sequence<I...>) noexcept {
         static constexpr pointer table[] = {
-            &convention_thunk<Conv>::template call<entry<I>, R, A...>...};
+            &convention_thunk<Conv>::template slot<thunk_pool, I, R, A...>...};
         return table[i];
     }
     static pointer thunk(std::size_t i) noexcept {
