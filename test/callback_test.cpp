@@ -504,6 +504,18 @@ TEST_CASE("use_errno inside callbacks swaps errno as ctypes does", "[callback][p
     // Swapped back: the private copy holds what the callback's own code left in errno.
     CHECK(ctypes::get_errno() == 999);
 
+    // Flags that mean nothing inside a callback are refused, as ctypes' CFUNCTYPE does.
+    try {
+        ctypes::callback<void()> bad([] {}, ctypes::rtld_global);
+        FAIL("rtld_global was accepted");
+    } catch (const ctypes::error &e) {
+        CHECK(e.code() == ctypes::errc::bad_flags);
+        CHECK_THAT(e.what(), Catch::Matches("ctypes: a callback of type void ?\\(\\) takes only "
+                                            "use_errno and use_last_error as flags"));
+    }
+    CHECK_THROWS_AS(ctypes::with_user_data<void(void *)>([] {}, ctypes::rethrow_callbacks),
+                    ctypes::error);
+
     // Without use_errno the callback sees and leaves the real errno.
     ctypes::callback<void()> plain([&] {
         seen = errno;

@@ -339,6 +339,15 @@ void require_not_empty(const F &f) {
     }
 }
 
+// A callback takes only the flags that mean something inside it, as ctypes' CFUNCTYPE does.
+template <class Sig>
+unsigned char callback_capture_bits(load_flags flags) {
+    if ((flags & ~(use_errno | use_last_error)) != load_flags::none)
+        throw error(errc::bad_flags, "ctypes: a callback of type " + type_name<Sig>() +
+                                         " takes only use_errno and use_last_error as flags");
+    return capture_of(flags);
+}
+
 struct invalid_callback_base { // after a failed static_assert, keeps errors to that one
     invalid_callback_base() = default;
     template <class... X>
@@ -411,7 +420,7 @@ private:
         if constexpr (check_callable<D, R, A...>()) {
             if constexpr (!std::is_function_v<std::remove_reference_t<F>>)
                 require_not_empty<R(A...)>(f);
-            const unsigned char bits = capture_of(flags & (use_errno | use_last_error));
+            const unsigned char bits = callback_capture_bits<R(A...)>(flags);
             if constexpr (std::is_same_v<D, R (*)(A...) noexcept> &&
                           std::is_convertible_v<D, pointer>) {
                 if (bits == 0) {
@@ -602,7 +611,8 @@ struct user_data_target {
 /// flag makes even a stateless callable take a pool slot.
 ///
 /// \throws error (errc::no_callback_slot) when all CTYPES_CALLBACK_SLOTS thunks of the signature
-/// are in use; what() names the signature and the macro. \throws error (errc::empty_callable)
+/// are in use; what() names the signature and the macro. \throws error (errc::bad_flags) when
+/// `flags` has anything but use_errno and use_last_error. \throws error (errc::empty_callable)
 /// for a null function pointer or an empty std::function. \throws std::bad_alloc.
 /// \see https://docs.python.org/3/library/ctypes.html#ctypes.CFUNCTYPE
 /// \code
@@ -686,7 +696,7 @@ auto make_user_data(F &&f, fallback<R> fb, load_flags flags, type_list<A...>) {
     if constexpr (!std::is_function_v<std::remove_reference_t<F>>)
         require_not_empty<R(A...)>(f);
     return user_data_callback<R(A...), Stored, Convention, resolve_user_data<Index, A...>()>(
-        std::forward<F>(f), fb, capture_of(flags & (use_errno | use_last_error)));
+        std::forward<F>(f), fb, callback_capture_bits<R(A...)>(flags));
 }
 } // namespace detail
 
@@ -703,6 +713,7 @@ auto make_user_data(F &&f, fallback<R> fb, load_flags flags, type_list<A...>) {
 /// \param flags `use_errno` / `use_last_error`, as for ctypes::callback.
 /// \return a user_data_callback (not movable: bind it with `auto cb = with_user_data...`).
 /// \throws error (errc::empty_callable) for a null function pointer or empty std::function;
+/// error (errc::bad_flags) for flags other than use_errno and use_last_error;
 /// anything moving `f` in throws.
 /// \see ctypes passes a callback and `py_object` user data separately; this binds the two.
 /// \code
