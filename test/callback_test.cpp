@@ -174,6 +174,21 @@ TEST_CASE("every kind of callable becomes a working C pointer", "[callback][posi
     }
 }
 
+TEST_CASE("WINFUNCTYPE callbacks called from stdcall C code", "[callback]") {
+    using stdcall_binop = ctypes::stdcall_convention::pointer<int, int, int>;
+    auto call_stdcall = fixture().get<long(stdcall_binop, int, int)>("call_stdcall");
+    int k = 3;
+    ctypes::WINFUNCTYPE<int(int, int)> capturing([&k](int i, int b) { return i * k + b; });
+    ctypes::WINFUNCTYPE<int(int, int)> stateless([](int i, int b) { return i - b; });
+    CHECK(call_stdcall(capturing.get(), 1, 100) == 3 * 4950 + 100);
+    CHECK(call_stdcall(stateless.get(), 1, 100) == 4950 - 100);
+    auto with_data = ctypes::with_user_data<int(void *, int), ctypes::stdcall_convention>(
+        [&k](int i) { return i * k; });
+    static_assert(std::is_same_v<decltype(with_data.get()),
+                                 ctypes::stdcall_convention::pointer<int, void *, int>>);
+    CHECK(with_data.get()(with_data.user_data(), 5) == 15);
+}
+
 TEST_CASE("a callback is move-only and keeps its pointer across moves", "[callback]") {
     int base = 10;
     ctypes::callback<int(int)> a([&](int x) { return x + base; });
