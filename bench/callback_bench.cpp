@@ -72,6 +72,16 @@ void qsort_capturing_lambda(benchmark::State &state) {
     run(state, [&](int *p) { std::qsort(p, count, sizeof(int), cmp.get()); });
 }
 
+void qsort_capturing_thunk_only(benchmark::State &state) {
+    // Captures but does the plain comparator's work: what the pool thunk alone costs.
+    const int sign = state.range(0) ? 1 : -1;
+    ctypes::callback<comparator> cmp([sign](const void *a, const void *b) {
+        (void)sign;
+        return (as_int(a) > as_int(b)) - (as_int(a) < as_int(b));
+    });
+    run(state, [&](int *p) { std::qsort(p, count, sizeof(int), cmp.get()); });
+}
+
 void qsort_capturing_through_facade(benchmark::State &state) {
     // qsort looked up through the façade: its function-pointer parameter puts the call on the
     // path that rethrows callback exceptions.
@@ -127,6 +137,7 @@ BENCHMARK(qsort_plain_c)->Unit(benchmark::kMillisecond);
 BENCHMARK(qsort_plain_c_with_state)->Arg(1)->Unit(benchmark::kMillisecond);
 BENCHMARK(qsort_stateless_lambda)->Unit(benchmark::kMillisecond);
 BENCHMARK(qsort_capturing_lambda)->Arg(1)->Unit(benchmark::kMillisecond);
+BENCHMARK(qsort_capturing_thunk_only)->Arg(1)->Unit(benchmark::kMillisecond);
 BENCHMARK(qsort_capturing_through_facade)->Arg(1)->Unit(benchmark::kMillisecond);
 BENCHMARK(qsort_r_plain_c)->Unit(benchmark::kMillisecond);
 BENCHMARK(qsort_r_user_data)->Arg(1)->Unit(benchmark::kMillisecond);
