@@ -209,7 +209,8 @@ TEST_CASE("a null symbol name and rtld flags on get() are clear errors", "[funct
         FAIL("rtld flags on get() were accepted");
     } catch (const ctypes::error &e) {
         CHECK(e.code() == ctypes::errc::bad_flags);
-        CHECK(std::string(e.what()).find("takes only use_errno and use_last_error") !=
+        CHECK(std::string(e.what()).find(
+                  "takes only use_errno, use_last_error and rethrow_callbacks") !=
               std::string::npos);
     }
 }

@@ -14,6 +14,7 @@
 /// \endcode
 
 #include "buffer.hpp"
+#include "callback.hpp"
 #include "errno.hpp"
 #include "error.hpp"
 #include "flags.hpp"

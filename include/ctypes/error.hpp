@@ -32,6 +32,8 @@ enum class errc {
     bad_flags,        ///< a flag that makes no sense where it was given
     call_failed,      ///< a result check saw a failing result but the OS recorded no error number
     argument_size_mismatch, ///< 32-bit Windows: the export's `@N` differs from the signature's
+    no_callback_slot, ///< every thunk of a callback signature is in use (CTYPES_CALLBACK_SLOTS)
+    empty_callable,   ///< a callback was made from a null function pointer or empty function
 };
 
 /// The category of ctypes::errc codes; its name() is "ctypes". Throws nothing.
@@ -62,6 +64,10 @@ inline const std::error_category &ctypes_category() noexcept {
                 return "foreign call failed";
             case errc::argument_size_mismatch:
                 return "declared arguments differ in size from the decorated export";
+            case errc::no_callback_slot:
+                return "no free callback slot";
+            case errc::empty_callable:
+                return "empty callable";
             }
             return "unknown ctypes error";
         }

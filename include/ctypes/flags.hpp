@@ -26,6 +26,7 @@ enum class load_flags : unsigned {
     rtld_deepbind = 1u << 6,
     use_errno = 1u << 8,
     use_last_error = 1u << 9,
+    rethrow_callbacks = 1u << 10,
 };
 
 /// Combines two sets of flags. Throws nothing.
@@ -79,6 +80,12 @@ inline constexpr load_flags use_errno = load_flags::use_errno;
 /// Swap the private per-thread last-error copy into `GetLastError()` around every foreign call
 /// (ctypes `use_last_error=True`). POSIX: accepted and ignored, there is no such value.
 inline constexpr load_flags use_last_error = load_flags::use_last_error;
+/// Rethrow, when the foreign call returns, an exception that a ctypes::callback raised during it
+/// (see callback.hpp). Set automatically for functions with a function-pointer or `void*`
+/// parameter; give it for the others that run callbacks registered earlier (event loops such as
+/// `uv_run(loop, mode)`). Costs a few instructions per call, on the path use_errno takes.
+/// All platforms.
+inline constexpr load_flags rethrow_callbacks = load_flags::rethrow_callbacks;
 
 } // namespace ctypes
 

@@ -10,6 +10,7 @@
 #include <utility>
 
 #include "detail/arguments.hpp"
+#include "detail/callback_exception.hpp"
 #include "detail/loader.hpp"
 #include "detail/out_call.hpp"
 #include "errno.hpp"
@@ -54,12 +55,32 @@ constexpr bool validate_signature() {
     }
 }
 
-enum capture_bits : unsigned char { capture_errno = 1, capture_last_error = 2 };
+// capture_callbacks: the call may reach a ctypes::callback, so an exception it parked is
+// rethrown once the foreign call returns (see callback.hpp).
+enum capture_bits : unsigned char {
+    capture_errno = 1,
+    capture_last_error = 2,
+    capture_callbacks = 4
+};
 
 inline unsigned char capture_of(load_flags f) noexcept {
     return static_cast<unsigned char>((has_flags(f, use_errno) ? capture_errno : 0) |
-                                      (has_flags(f, use_last_error) ? capture_last_error : 0));
+                                      (has_flags(f, use_last_error) ? capture_last_error : 0) |
+                                      (has_flags(f, rethrow_callbacks) ? capture_callbacks : 0));
 }
+
+// A parameter that can carry a callback into C: a function pointer, or the void* through which
+// C hands a user-data pointer back (qsort_r, sqlite3_exec, pthread_create). Functions taking one
+// get capture_callbacks at lookup; others can ask for it with the rethrow_callbacks flag.
+template <class T>
+inline constexpr bool is_callback_carrier = std::is_same_v<T, void *> ||
+                                            (std::is_pointer_v<T> &&
+                                             std::is_function_v<std::remove_pointer_t<T>>);
+
+template <class... A>
+inline constexpr unsigned char
+    carrier_bits = (false || ... || is_callback_carrier<std::remove_cv_t<A>>) ? capture_callbacks
+                                                                              : 0;
 
 // Swaps the private errno / last-error copies in on construction and out on destruction; lives
 // exactly as long as the foreign call expression.
@@ -84,7 +105,8 @@ struct capture_scope {
 inline load_flags flags_of(unsigned char capture) noexcept {
     return static_cast<load_flags>(
         (capture & capture_errno ? use_errno : load_flags::none) |
-        (capture & capture_last_error ? use_last_error : load_flags::none));
+        (capture & capture_last_error ? use_last_error : load_flags::none) |
+        (capture & capture_callbacks ? rethrow_callbacks : load_flags::none));
 }
 
 template <class Policy, class R, class Args, bool Variadic>
@@ -140,7 +162,9 @@ public:
     pointer address() const noexcept { return ptr_; }
     /// The symbol name it was looked up by. Throws nothing.
     const std::string &name() const noexcept { return name_; }
-    /// Whether calls swap errno / last-error (use_errno, use_last_error). Throws nothing.
+    /// Whether calls swap errno / last-error (use_errno, use_last_error) and rethrow exceptions
+    /// parked by callbacks (rethrow_callbacks: given as a flag, or set at lookup because a
+    /// parameter is a function pointer or `void*`). Throws nothing.
     load_flags flags() const noexcept { return flags_of(capture_); }
     /// True unless default-constructed, moved from, or returned empty by an error_code lookup.
     explicit operator bool() const noexcept { return ptr_ != nullptr; }
@@ -148,17 +172,23 @@ public:
 private:
     // Kept out of operator() so the plain path stays a test, a branch and the call: never
     // inlined, or compilers load ptr_ into a register before the branch for both paths and the
-    // plain call costs two more instructions (see bench/README.md).
+    // plain call costs two more instructions (see bench/README.md). An exception a callback
+    // parked during the call is rethrown after errno is swapped back.
     template <class... X>
     CTYPES_DETAIL_COLD R call_capturing(A... args, X... extra) const {
+        callback_exception_scope pending((capture_ & capture_callbacks) != 0);
         if constexpr (std::is_void_v<R>) {
-            capture_scope scope(capture_);
-            ptr_(args..., extra...);
+            {
+                capture_scope scope(capture_);
+                ptr_(args..., extra...);
+            }
+            pending.rethrow();
         } else {
             R result = [&] {
                 capture_scope scope(capture_);
                 return ptr_(args..., extra...);
             }();
+            pending.rethrow();
             if constexpr (check::checks)
                 apply_check<check>(result, name_, flags_of(capture_), args..., extra...);
             return result;
@@ -168,7 +198,8 @@ private:
 protected:
     function_base() = default;
     function_base(pointer p, load_flags f, state_ptr s, std::string name)
-        : ptr_(p), capture_(capture_of(f)), state_(std::move(s)), name_(std::move(name)) {}
+        : ptr_(p), capture_(static_cast<unsigned char>(capture_of(f) | carrier_bits<A...>)),
+          state_(std::move(s)), name_(std::move(name)) {}
     function_base(const function_base &) = default;
     function_base &operator=(const function_base &) = default;
     // A moved-from function is empty, as documented: bool(f) is false.

@@ -224,8 +224,8 @@ public:
     /// \param name the exported name; on Windows also an export ordinal, any integer
     /// (`lib.get<int()>(7)`, ctypes `lib[7]`), valid from 1 to 65535, whose function's name()
     /// is `#7`. Elsewhere an ordinal does not compile: ELF and Mach-O export names only.
-    /// \param call_flags `use_errno`, `use_last_error` for this function, added to the
-    /// library's own.
+    /// \param call_flags `use_errno`, `use_last_error`, `rethrow_callbacks` for this function,
+    /// added to the library's own.
     /// \throws symbol_error when there is no such export (errc::symbol_not_found, with the
     /// loader's text; on Windows the `GetLastError()` value, 127 `ERROR_PROC_NOT_FOUND`, in
     /// std::system_category()), it resolves to NULL (errc::null_symbol), the symbol table says
@@ -550,12 +550,12 @@ private:
     function<Sig, FnPolicy> get(detail::symbol_name name, load_flags call_flags,
                                 std::error_code &ec, std::string *message) const {
         using fn = function<Sig, FnPolicy>;
-        if ((call_flags & ~(use_errno | use_last_error)) != load_flags::none) {
+        if ((call_flags & ~(use_errno | use_last_error | rethrow_callbacks)) != load_flags::none) {
             ec = errc::bad_flags;
             if (message)
                 *message = "ctypes: get<Sig>(" + name.argument() +
-                           ") takes only use_errno and use_last_error as flags; rtld_* flags "
-                           "belong to the library";
+                           ") takes only use_errno, use_last_error and rethrow_callbacks as "
+                           "flags; rtld_* flags belong to the library";
             return fn();
         }
         if constexpr (std::is_base_of_v<detail::invalid_function_base, fn>) {
