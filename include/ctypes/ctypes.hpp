@@ -15,12 +15,17 @@
 
 #include "errno.hpp"
 #include "error.hpp"
+#include "find_library.hpp"
 #include "flags.hpp"
 #include "function.hpp"
+#include "inspect.hpp"
 #include "library.hpp"
 #include "policy.hpp"
 #include "types.hpp"
 #include "variable.hpp"
 #include "version.hpp"
+
+// Not included here, on purpose: library_loader.hpp (ctypes::cdll, windll, oledll), which needs
+// <mutex> and <map>; include it where the cached loaders are used.
 
 #endif
