@@ -46,10 +46,10 @@ inline std::size_t edit_distance(std::string_view a, std::string_view b, std::si
 }
 
 // Up to `count` of `names` closest to `wanted`, closest first (ties keep the names' order);
-// only names within a third of the wanted name's length (at least 2 edits) are offered.
+// only names within a quarter of the wanted name's length (at least 2 edits) are offered.
 inline std::vector<std::string> closest_names(const std::vector<std::string_view> &names,
                                               std::string_view wanted, std::size_t count = 3) {
-    const std::size_t limit = wanted.size() / 3 > 2 ? wanted.size() / 3 : 2;
+    const std::size_t limit = wanted.size() / 4 > 2 ? wanted.size() / 4 : 2;
     std::vector<std::pair<std::size_t, std::string_view>> found;
     for (std::string_view name : names) {
         if (name == wanted)
