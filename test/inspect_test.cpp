@@ -223,3 +223,36 @@ TEST_CASE("a missing symbol suggests the closest exported names", "[inspect][pos
 }
 
 #endif
+
+#if defined(_WIN32)
+
+TEST_CASE("Windows: find_library walks PATH, symbols() reads the export directory",
+          "[inspect][windows]") {
+    const std::string kernel32 = ctypes::find_library("kernel32");
+    REQUIRE_FALSE(kernel32.empty());
+    CHECK((kernel32.size() > 12 && kernel32.find_last_of("\\/") != std::string::npos));
+    CHECK(ctypes::find_library("ctypes_no_such_library").empty());
+    ctypes::WinDLL lib{"kernel32.dll"};
+    const auto symbols = lib.symbols();
+    REQUIRE(symbols.size() > 100);
+    bool found = false;
+    for (const auto &s : symbols)
+        if (s.name == "GetLastError") {
+            found = true;
+            CHECK(s.kind == ctypes::symbol_kind::function);
+            CHECK(s.address == reinterpret_cast<const void *>(
+                                   lib.get<unsigned long()>("GetLastError").address()));
+        }
+    CHECK(found);
+    try {
+        lib.get<unsigned long()>("GetLastErrorr");
+        FAIL("found a symbol that does not exist");
+    } catch (const ctypes::symbol_error &e) {
+        CHECK_THAT(e.what(), Catch::Contains("(did you mean 'GetLastError'"));
+    }
+    CHECK(ctypes::is_loaded("KERNEL32.DLL"));
+    CHECK_FALSE(ctypes::is_loaded("ctypes_no_such_library.dll"));
+    CHECK(ctypes::loaded_libraries().size() >= 2);
+}
+
+#endif

@@ -21,6 +21,7 @@ enum class symbol_kind {
 };
 
 /// One exported dynamic symbol (see basic_library::symbols()).
+/// \see https://refspecs.linuxfoundation.org/elf/gabi4+/ch4.symtab.html
 struct symbol_info {
     std::string name;                      ///< the exported name, without any version suffix
     symbol_kind kind = symbol_kind::other; ///< what the symbol table says it is
@@ -30,6 +31,7 @@ struct symbol_info {
 };
 
 /// One image mapped into the process (see loaded_libraries()).
+/// \see https://man7.org/linux/man-pages/man3/dl_iterate_phdr.3.html
 struct loaded_image {
     std::string path;           ///< the file, as the loader recorded it, UTF-8
     const void *base = nullptr; ///< the load address (ELF `dlpi_addr`, the `HMODULE`)

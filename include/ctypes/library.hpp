@@ -336,7 +336,7 @@ private:
         auto handle = detail::native_loader::open(path.is_self() ? nullptr : &native, flags, err);
         std::vector<std::string> tried;
         if (!handle && !path.is_self() && has_flags(flags, try_decorated))
-            handle = detail::open_decorated(path.utf8(), flags, err, tried);
+            handle = detail::open_decorated(path.utf8(), flags, tried);
         if (!handle) {
             ec = err.code;
             if (message)

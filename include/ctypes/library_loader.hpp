@@ -59,6 +59,8 @@ public:
     library_loader(const library_loader &) = delete;
     library_loader &operator=(const library_loader &) = delete;
 
+    /// Unloads the cached libraries (each one's reference given back), unless this is one of the
+    /// global loaders, whose cache is never destroyed. Throws nothing.
     ~library_loader() {
         if (!immortal_)
             delete cache_.load(std::memory_order_acquire);

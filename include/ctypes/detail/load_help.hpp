@@ -17,9 +17,9 @@
 namespace ctypes::detail {
 
 // Loads the first decorated form of `name` that the loader accepts; `tried` receives the forms.
-// On failure returns null and leaves `err` as it was (the loader's text for the name as given).
+// On failure returns null: the caller reports the loader's text for the name as given.
 inline native_loader::handle_type open_decorated(const std::string &name, load_flags flags,
-                                                 os_error &err, std::vector<std::string> &tried) {
+                                                 std::vector<std::string> &tried) {
     tried = decorated_forms(name);
     for (const std::string &form : tried) {
         os_error ignored;
@@ -27,7 +27,6 @@ inline native_loader::handle_type open_decorated(const std::string &name, load_f
         if (auto handle = native_loader::open(&native, flags, ignored))
             return handle;
     }
-    (void)err;
     return native_loader::handle_type{};
 }
 
