@@ -31,7 +31,7 @@ namespace ctypes {
 /// here but not by `dlopen` of the bare name. No subprocess is started. Other ELF systems
 /// without a cache (musl) use the directory search only.
 /// \note Windows: like ctypes, each `PATH` directory in turn, `dir\name` then `dir\name.dll`, and
-/// returns the full path; empty `PATH` entries are skipped. Cross-compiled, not run by CI.
+/// returns the full path; empty `PATH` entries are skipped. Checked under Wine.
 /// \note macOS: like ctypes (its `macholib.dyld` search), `lib<name>.dylib`, `<name>.dylib`,
 /// `<name>.framework/<name>` through `DYLD_LIBRARY_PATH`, `DYLD_FRAMEWORK_PATH`, the fallback
 /// paths and dyld's shared cache, honouring `DYLD_IMAGE_SUFFIX`; returns the full path. Written

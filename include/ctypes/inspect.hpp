@@ -49,9 +49,8 @@ namespace ctypes {
 /// \throws std::bad_alloc only.
 /// \note glibc, musl, the BSDs: `dl_iterate_phdr` (the program is listed under its
 /// `/proc/self/exe` path, the vDSO under its own name). Windows: `EnumProcessModules`
-/// (`K32EnumProcessModules`) and `GetModuleFileNameW`; written to the documented API but not
-/// run by this project's CI. macOS: `_dyld_image_count` / `_dyld_get_image_name`, likewise not
-/// run by CI.
+/// (`K32EnumProcessModules`) and `GetModuleFileNameW`; checked under Wine. macOS:
+/// `_dyld_image_count` / `_dyld_get_image_name`; not compiled or run by this project's CI.
 /// \see https://man7.org/linux/man-pages/man3/dl_iterate_phdr.3.html
 /// \see https://learn.microsoft.com/en-us/windows/win32/api/psapi/nf-psapi-enumprocessmodules
 /// \code

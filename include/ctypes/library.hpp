@@ -264,7 +264,7 @@ public:
     /// `DT_HASH` or the `DT_GNU_HASH` chains; the defined, non-local entries are listed, which
     /// are what `nm -D --defined-only` prints. Windows: the PE export directory; kind is
     /// function or object by the section the export lies in, other for forwarders, size 0
-    /// (cross-compiled, not run by CI). macOS and musl: an empty list.
+    /// (checked under Wine). macOS and musl: an empty list.
     /// \see https://refspecs.linuxfoundation.org/elf/gabi4+/ch5.dynamic.html
     /// \code
     /// for (const ctypes::symbol_info &s : libz.symbols())

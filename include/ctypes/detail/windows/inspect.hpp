@@ -4,8 +4,8 @@
 
 // Inspection on Windows: a loaded module's exports from its PE export directory, the modules in
 // the process (K32EnumProcessModules), whether one is loaded. Same functions as
-// posix/inspect.hpp. Written to the PE/COFF specification and the documented Win32 API; this
-// project's CI cross-compiles it but does not run it.
+// posix/inspect.hpp. Written to the PE/COFF specification and the documented Win32 API; the
+// [windows] test checks it under Wine.
 // See https://learn.microsoft.com/en-us/windows/win32/debug/pe-format#the-edata-section-image-only
 
 #include <cstdint>
