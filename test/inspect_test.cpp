@@ -13,6 +13,10 @@
 #include <string>
 #include <vector>
 
+#if defined(_WIN32)
+#include <filesystem>
+#endif
+
 #if defined(__linux__) && defined(__GLIBC__)
 #include <unistd.h>
 
@@ -253,6 +257,30 @@ TEST_CASE("Windows: find_library walks PATH, symbols() reads the export director
     CHECK(ctypes::is_loaded("KERNEL32.DLL"));
     CHECK_FALSE(ctypes::is_loaded("ctypes_no_such_library.dll"));
     CHECK(ctypes::loaded_libraries().size() >= 2);
+}
+
+TEST_CASE("Windows: a load that fails for a missing DLL names the DLL", "[inspect][windows]") {
+    namespace fs = std::filesystem;
+    const fs::path dir = fs::temp_directory_path() / "ctypes_inspect_missing_dll";
+    std::error_code ignored; // a file still mapped by an earlier run cannot be removed
+    fs::remove_all(dir, ignored);
+    fs::create_directories(dir);
+    const fs::path needs = dir / fs::path(CTYPES_TEST_NEEDS).filename();
+    const std::string dep_name = fs::path(CTYPES_TEST_DEP).filename().string();
+    fs::copy_file(CTYPES_TEST_NEEDS, needs, fs::copy_options::overwrite_existing);
+    try {
+        ctypes::CDLL lib{needs};
+        FAIL("loaded a library whose dependency is missing");
+    } catch (const ctypes::load_error &e) {
+        CHECK_THAT(e.what(), Catch::Contains("dependency '" + dep_name + "' (needed by '",
+                                             Catch::CaseSensitive::No));
+    }
+    fs::copy_file(CTYPES_TEST_DEP, dir / dep_name, fs::copy_options::overwrite_existing);
+    {
+        ctypes::CDLL lib{needs};
+        CHECK(lib.get<int()>("needs_value")() == 43);
+    }
+    fs::remove_all(dir, ignored);
 }
 
 #endif

@@ -3,17 +3,20 @@
 #define CTYPES_DETAIL_WINDOWS_INSPECT_HPP
 
 // Inspection on Windows: a loaded module's exports from its PE export directory, the modules in
-// the process (K32EnumProcessModules), whether one is loaded. Same functions as
-// posix/inspect.hpp. Written to the PE/COFF specification and the documented Win32 API; the
-// [windows] test checks it under Wine.
+// the process (K32EnumProcessModules), whether one is loaded, which imported DLL is missing when
+// a load fails. Same functions as posix/inspect.hpp. Written to the PE/COFF specification and
+// the documented Win32 API; the [windows] tests check it under Wine.
 // See https://learn.microsoft.com/en-us/windows/win32/debug/pe-format#the-edata-section-image-only
 
+#include <algorithm>
 #include <cstdint>
+#include <cstdio>
 #include <cstring>
 #include <string>
 #include <vector>
 
 #include "../../inspect.hpp"
+#include "find_library.hpp"
 #include "loader.hpp"
 #include "win32.hpp"
 
@@ -160,10 +163,161 @@ inline bool image_is_loaded(const std::string &path) {
     return false;
 }
 
-// Not implemented for PE: the import directory is not read yet, so a missing dependency is
-// reported with the loader's own text only.
-inline std::string missing_dependency(const std::string &) {
-    return {};
+namespace pe {
+
+// The DLL names a PE file imports at load time (its import directory; delay-loaded imports are
+// not needed to load). The file is untrusted: every read is bounds-checked by read(), and
+// counts and string lengths are capped. Returns false when the file is not a PE image.
+template <class Read>
+bool read_imports(Read read, std::vector<std::string> &out) {
+    std::uint32_t e_lfanew = 0;
+    unsigned char mz[2];
+    if (!read(0, 2, mz) || mz[0] != 'M' || mz[1] != 'Z' || !read(0x3c, 4, &e_lfanew))
+        return false;
+    unsigned char sig[4];
+    if (!read(e_lfanew, 4, sig) || std::memcmp(sig, "PE\0\0", 4) != 0)
+        return false;
+    std::uint16_t sections = 0, optional_size = 0, magic = 0;
+    const std::uint64_t opt = std::uint64_t{e_lfanew} + 24;
+    if (!read(std::uint64_t{e_lfanew} + 6, 2, &sections) ||
+        !read(std::uint64_t{e_lfanew} + 20, 2, &optional_size) || !read(opt, 2, &magic))
+        return false;
+    const bool plus = magic == 0x20b;
+    std::uint32_t ndirs = 0, import_rva = 0;
+    if (!read(opt + (plus ? 108 : 92), 4, &ndirs) || ndirs < 2 ||
+        !read(opt + (plus ? 112 : 96) + 8, 4, &import_rva))
+        return false;
+    if (import_rva == 0)
+        return true; // imports nothing
+    const std::uint64_t table = opt + optional_size;
+    const auto offset_of = [&](std::uint32_t rva, std::uint64_t &off) {
+        for (std::uint16_t i = 0; i < sections && i < 96; ++i) {
+            std::uint32_t va = 0, raw_size = 0, raw_ptr = 0;
+            const std::uint64_t s = table + std::uint64_t{i} * 40;
+            if (!read(s + 12, 4, &va) || !read(s + 16, 4, &raw_size) || !read(s + 20, 4, &raw_ptr))
+                return false;
+            if (rva >= va && rva - va < raw_size) {
+                off = std::uint64_t{raw_ptr} + (rva - va);
+                return true;
+            }
+        }
+        return false;
+    };
+    std::uint64_t at = 0;
+    if (!offset_of(import_rva, at))
+        return false;
+    for (int i = 0; i < 4096; ++i, at += 20) {
+        unsigned char d[20];
+        if (!read(at, 20, d))
+            return false;
+        bool zero = true;
+        for (unsigned char c : d)
+            zero = zero && c == 0;
+        if (zero)
+            break;
+        std::uint64_t name_at = 0;
+        if (!offset_of(u32(d + 12), name_at))
+            continue;
+        std::string name;
+        char c = 0;
+        while (name.size() < 260 && read(name_at + name.size(), 1, &c) && c != '\0')
+            name += c;
+        if (!name.empty() && c == '\0')
+            out.push_back(name);
+    }
+    return true;
+}
+
+inline bool read_imports_file(const std::wstring &path, std::vector<std::string> &out) {
+    std::FILE *f = _wfopen(path.c_str(), L"rb");
+    if (!f)
+        return false;
+    const bool ok = read_imports(
+        [&](std::uint64_t at, std::size_t n, void *dst) {
+            return at < (std::uint64_t{1} << 40) &&
+                   _fseeki64(f, static_cast<long long>(at), SEEK_SET) == 0 &&
+                   std::fread(dst, 1, n, f) == n;
+        },
+        out);
+    std::fclose(f);
+    return ok;
+}
+
+inline std::wstring directory_of(const std::wstring &path) {
+    const auto slash = path.find_last_of(L"\\/");
+    return slash == std::wstring::npos ? std::wstring() : path.substr(0, slash);
+}
+
+} // namespace pe
+
+// Why `name` failed to load when the reason is a missing dependency: each DLL in the import
+// directory is looked for as LoadLibraryExW(LOAD_LIBRARY_SEARCH_DEFAULT_DIRS |
+// LOAD_LIBRARY_SEARCH_DLL_LOAD_DIR) would: already loaded, the library's own directory, the
+// application directory, System32. API sets (api-ms-*, ext-ms-*) are virtual and skipped.
+// Directories added with AddDllDirectory are not known here, so a dependency found only there
+// could be misreported; the loader's own text follows in the message either way.
+inline std::string missing_dependency(const std::string &name) {
+    const std::wstring wide = to_wide(name);
+    const bool has_dir = wide.find_first_of(L"\\/") != std::wstring::npos;
+    std::vector<std::wstring> dirs;
+    dirs.push_back(pe::directory_of(to_wide(module_file(nullptr))));
+    std::wstring system(260, L'\0');
+    const unsigned int n = GetSystemDirectoryW(&system[0], 260);
+    if (n > 0 && n < 260) {
+        system.resize(n);
+        dirs.push_back(system);
+    }
+    std::wstring file;
+    if (has_dir) {
+        std::wstring full(1024, L'\0');
+        const unsigned long m = GetFullPathNameW(wide.c_str(), 1024, &full[0], nullptr);
+        if (m == 0 || m >= 1024)
+            return {};
+        full.resize(m);
+        file = full;
+    } else {
+        for (const std::wstring &dir : dirs) {
+            for (const std::wstring &candidate : {wide, wide + L".dll"})
+                if (file.empty() && is_file_w(dir + L"\\" + candidate))
+                    file = dir + L"\\" + candidate;
+        }
+    }
+    if (file.empty() || !is_file_w(file))
+        return {};
+    std::vector<std::wstring> seen;
+    std::string missing;
+    const auto visit = [&](const auto &self, const std::wstring &object, int depth) -> bool {
+        if (depth > 8 || std::find(seen.begin(), seen.end(), object) != seen.end())
+            return false;
+        seen.push_back(object);
+        std::vector<std::string> imports;
+        if (!pe::read_imports_file(object, imports))
+            return false;
+        for (const std::string &dll : imports) {
+            const std::string lower = lower_ascii(dll);
+            if (lower.compare(0, 7, "api-ms-") == 0 || lower.compare(0, 7, "ext-ms-") == 0)
+                continue;
+            const std::wstring wdll = to_wide(dll);
+            if (GetModuleHandleW(wdll.c_str()))
+                continue;
+            std::wstring found;
+            std::vector<std::wstring> where = dirs;
+            where.insert(where.begin(), pe::directory_of(object));
+            for (const std::wstring &dir : where)
+                if (found.empty() && !dir.empty() && is_file_w(dir + L"\\" + wdll))
+                    found = dir + L"\\" + wdll;
+            if (found.empty()) {
+                missing =
+                    "dependency '" + dll + "' (needed by '" + to_utf8(object) + "') was not found";
+                return true;
+            }
+            if (self(self, found, depth + 1))
+                return true;
+        }
+        return false;
+    };
+    visit(visit, file, 0);
+    return missing;
 }
 
 } // namespace ctypes::detail

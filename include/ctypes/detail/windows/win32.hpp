@@ -40,6 +40,7 @@ CTYPES_DETAIL_IMPORT void *CTYPES_DETAIL_WINAPI GetCurrentProcess(void);
 CTYPES_DETAIL_IMPORT int CTYPES_DETAIL_WINAPI K32EnumProcessModules(void *, HINSTANCE__ **,
                                                                     unsigned long, unsigned long *);
 CTYPES_DETAIL_IMPORT unsigned long CTYPES_DETAIL_WINAPI GetFileAttributesW(const wchar_t *);
+CTYPES_DETAIL_IMPORT unsigned int CTYPES_DETAIL_WINAPI GetSystemDirectoryW(wchar_t *, unsigned int);
 CTYPES_DETAIL_IMPORT unsigned long CTYPES_DETAIL_WINAPI GetEnvironmentVariableW(const wchar_t *,
                                                                                 wchar_t *,
                                                                                 unsigned long);
