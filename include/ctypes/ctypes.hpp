@@ -17,8 +17,10 @@
 #include "callback.hpp"
 #include "errno.hpp"
 #include "error.hpp"
+#include "find_library.hpp"
 #include "flags.hpp"
 #include "function.hpp"
+#include "inspect.hpp"
 #include "library.hpp"
 #include "out.hpp"
 #include "owned.hpp"
@@ -27,5 +29,8 @@
 #include "types.hpp"
 #include "variable.hpp"
 #include "version.hpp"
+
+// Not included here, on purpose: library_loader.hpp (ctypes::cdll, windll, oledll), which needs
+// <mutex> and <map>; include it where the cached loaders are used.
 
 #endif

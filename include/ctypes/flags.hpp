@@ -27,6 +27,7 @@ enum class load_flags : unsigned {
     use_errno = 1u << 8,
     use_last_error = 1u << 9,
     rethrow_callbacks = 1u << 10,
+    try_decorated = 1u << 11,
 };
 
 /// Combines two sets of flags. Throws nothing.
@@ -86,6 +87,15 @@ inline constexpr load_flags use_last_error = load_flags::use_last_error;
 /// `uv_run(loop, mode)`). Costs a few instructions per call, on the path use_errno takes.
 /// All platforms.
 inline constexpr load_flags rethrow_callbacks = load_flags::rethrow_callbacks;
+
+/// When a bare name does not load as given, also try the platform's decorated forms, in order:
+/// ELF systems `lib<name>.so` then the soname find_library() gives (`"z"` loads `libz.so.1`);
+/// Windows `<name>.dll`; macOS `lib<name>.dylib`, `<name>.dylib`, `<name>.framework/<name>`.
+/// A name with a directory is never decorated, and no form ever searches the current directory.
+/// The error, when every form fails, lists the forms tried and carries the loader's text for
+/// the name as given. Not a ctypes flag: ctypes leaves this to `ctypes.util.find_library`.
+/// \see library_filename(), find_library()
+inline constexpr load_flags try_decorated = load_flags::try_decorated;
 
 } // namespace ctypes
 

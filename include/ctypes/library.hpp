@@ -10,13 +10,16 @@
 #include <system_error>
 #include <type_traits>
 #include <utility>
+#include <vector>
 
+#include "detail/load_help.hpp"
 #include "detail/loader.hpp"
 #include "detail/stdcall_names.hpp"
 #include "error.hpp"
 #include "flags.hpp"
 #include "function.hpp"
 #include "owned.hpp"
+#include "inspect.hpp"
 #include "policy.hpp"
 #include "variable.hpp"
 
@@ -325,12 +328,14 @@ public:
     std::optional<function<Sig, FnPolicy>> try_get(detail::symbol_name name,
                                                    load_flags call_flags = load_flags::none) const {
         std::error_code ec;
-        std::string message;
-        auto f = get<Sig, FnPolicy>(name, call_flags, ec, &message);
+        auto f = get<Sig, FnPolicy>(name, call_flags, ec, nullptr);
         if (ec == errc::symbol_not_found || ec == errc::null_symbol || is_windows_missing(ec))
             return std::nullopt;
-        if (ec)
+        if (ec) {
+            std::string message; // built only when raising: it may list the library's exports
+            get<Sig, FnPolicy>(name, call_flags, ec, &message);
             raise(ec, message);
+        }
         return f;
     }
 
@@ -371,6 +376,29 @@ public:
     template <class T>
     variable<T> var(detail::symbol_name name, std::error_code &ec) const {
         return var<T>(name, ec, nullptr);
+    }
+
+    /// The library's exported dynamic symbols, read from the loaded image's own tables, in
+    /// table order: name, kind (function, object, TLS, other) and size. With symbol versioning a
+    /// name can appear once per version. Only this library's exports, not its dependencies'.
+    /// \return a snapshot; addresses in it are valid while the library stays loaded.
+    /// \throws load_error (errc::not_loaded) when the object is empty; std::bad_alloc.
+    /// \note ELF (glibc, FreeBSD): `.dynsym` through the dynamic section, the symbol count from
+    /// `DT_HASH` or the `DT_GNU_HASH` chains; the defined, non-local entries are listed, which
+    /// are what `nm -D --defined-only` prints. Windows: the PE export directory; kind is
+    /// function or object by the section the export lies in, other for forwarders, size 0
+    /// (checked under Wine). macOS and musl: an empty list.
+    /// \see https://refspecs.linuxfoundation.org/elf/gabi4+/ch5.dynamic.html
+    /// \code
+    /// for (const ctypes::symbol_info &s : libz.symbols())
+    ///     std::printf("%s %zu\n", s.name.c_str(), s.size);
+    /// \endcode
+    std::vector<symbol_info> symbols() const {
+        if (!state_)
+            throw load_error(errc::not_loaded,
+                             "ctypes: cannot list symbols: no library is loaded (moved from or "
+                             "unloaded)");
+        return detail::image_symbols(state_->handle);
     }
 
     /// Gives this object's reference back to the loader (`dlclose`, `FreeLibrary`), leaving the
@@ -429,12 +457,18 @@ private:
         detail::os_error err;
         const auto native = detail::native_loader::native_path(path.utf8());
         auto handle = detail::native_loader::open(path.is_self() ? nullptr : &native, flags, err);
+        std::vector<std::string> tried;
+        if (!handle && !path.is_self() && has_flags(flags, try_decorated))
+            handle = detail::open_decorated(path.utf8(), flags, tried);
         if (!handle) {
             ec = err.code;
             if (message)
                 *message = "ctypes: cannot load '" +
                            (path.is_self() ? std::string("the running program") : path.utf8()) +
-                           "': " + err.text;
+                           "': " +
+                           (path.is_self() ? std::string()
+                                           : detail::load_failure_hint(path.utf8(), tried)) +
+                           err.text;
             return;
         }
         auto state = std::make_shared<detail::library_state>();
@@ -521,9 +555,12 @@ private:
 #endif
         if (!p)
             return fail(err.code, [&] {
-                return (err.code == errc::null_symbol ? "ctypes: " + quoted() + " resolves to NULL"
-                                                      : "ctypes: cannot find " + quoted()) +
-                       ": " + err.text;
+                if (err.code == errc::null_symbol)
+                    return "ctypes: " + quoted() + " resolves to NULL: " + err.text;
+                const std::string hint = name.by_ordinal
+                                             ? std::string()
+                                             : detail::symbol_hint(state_->handle, name.value);
+                return "ctypes: cannot find " + quoted() + hint + ": " + err.text;
             });
         const detail::symbol_facts facts =
             detail::native_loader::facts_of(state_->handle, p, name.value ? name.value : "");

@@ -143,6 +143,46 @@ inline bool lookup_exact(const struct link_map *map, const char *name, const voi
     });
 }
 
+// How many entries .dynsym has. The dynamic section does not record it: DT_HASH's nchain is the
+// count; with DT_GNU_HASH only, it is one past the last chain entry reached from the highest
+// bucket (every symbol at or above symoffset is in exactly one chain).
+inline std::uint32_t symbol_count(const dynamic_tables &t) noexcept {
+    if (t.sysv_hash)
+        return t.sysv_hash[1];
+    if (!t.gnu_hash)
+        return 0;
+    const std::uint32_t nbuckets = t.gnu_hash[0], symoffset = t.gnu_hash[1];
+    const std::uint32_t bloom_words = t.gnu_hash[2];
+    const auto *buckets = reinterpret_cast<const std::uint32_t *>(
+        reinterpret_cast<const ElfW(Addr) *>(t.gnu_hash + 4) + bloom_words);
+    const std::uint32_t *chain = buckets + nbuckets;
+    std::uint32_t last = 0;
+    for (std::uint32_t b = 0; b < nbuckets; ++b)
+        if (buckets[b] > last)
+            last = buckets[b];
+    if (last < symoffset)
+        return symoffset;
+    while ((chain[last - symoffset] & 1) == 0)
+        ++last;
+    return last + 1;
+}
+
+// Calls visit(sym) for every defined, non-local, named entry of .dynsym, in table order.
+template <class Visit>
+void for_each_symbol(const dynamic_tables &t, Visit visit) {
+    if (!t.usable())
+        return;
+    const std::uint32_t n = symbol_count(t);
+    for (std::uint32_t i = 1; i < n; ++i) { // entry 0 is always the null symbol
+        const ElfW(Sym) &s = t.symtab[i];
+        const unsigned type = ELF64_ST_TYPE(s.st_info), bind = ELF64_ST_BIND(s.st_info);
+        if (s.st_shndx == SHN_UNDEF || bind == STB_LOCAL || type == STT_SECTION ||
+            type == STT_FILE || t.strtab[s.st_name] == '\0')
+            continue;
+        visit(s, t.strtab + s.st_name);
+    }
+}
+
 // What the defining image's .dynsym says about `name` resolved at `address`. With several
 // versions of one name, the one at that address wins; an IFUNC's entry holds its resolver's
 // address, so without an exact match the first defined entry is used.

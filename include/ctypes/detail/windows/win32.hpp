@@ -42,6 +42,14 @@ CTYPES_DETAIL_IMPORT unsigned long CTYPES_DETAIL_WINAPI FormatMessageW(unsigned 
                                                                        va_list *);
 CTYPES_DETAIL_IMPORT void *CTYPES_DETAIL_WINAPI LocalFree(void *);
 CTYPES_DETAIL_IMPORT int CTYPES_DETAIL_WINAPI SetThreadErrorMode(unsigned long, unsigned long *);
+CTYPES_DETAIL_IMPORT void *CTYPES_DETAIL_WINAPI GetCurrentProcess(void);
+CTYPES_DETAIL_IMPORT int CTYPES_DETAIL_WINAPI K32EnumProcessModules(void *, HINSTANCE__ **,
+                                                                    unsigned long, unsigned long *);
+CTYPES_DETAIL_IMPORT unsigned long CTYPES_DETAIL_WINAPI GetFileAttributesW(const wchar_t *);
+CTYPES_DETAIL_IMPORT unsigned int CTYPES_DETAIL_WINAPI GetSystemDirectoryW(wchar_t *, unsigned int);
+CTYPES_DETAIL_IMPORT unsigned long CTYPES_DETAIL_WINAPI GetEnvironmentVariableW(const wchar_t *,
+                                                                                wchar_t *,
+                                                                                unsigned long);
 }
 
 #undef CTYPES_DETAIL_WINAPI
@@ -60,6 +68,8 @@ inline constexpr unsigned long format_message_from_system = 0x00001000;
 inline constexpr unsigned long sem_failcriticalerrors = 0x0001;
 inline constexpr unsigned long sem_noopenfileerrorbox = 0x8000;
 inline constexpr unsigned long error_insufficient_buffer = 122;
+inline constexpr unsigned long invalid_file_attributes = 0xFFFFFFFFul;
+inline constexpr unsigned long file_attribute_directory = 0x10;
 } // namespace ctypes::detail::win32
 
 #endif

@@ -1,0 +1,229 @@
+// ctypes-cpp: Python's ctypes for C++. MIT licensed, see LICENSE.
+#ifndef CTYPES_DETAIL_POSIX_ELF_FILE_HPP
+#define CTYPES_DETAIL_POSIX_ELF_FILE_HPP
+
+// Reads the dynamic section of an ELF file on disk (one that is not loaded, typically because
+// loading it failed): its DT_NEEDED, DT_SONAME, DT_RPATH and DT_RUNPATH strings. The file is
+// untrusted: every read is bounds-checked through read_at(), counts are capped, and anything
+// that does not add up gives `ok == false`.
+// See the System V gABI, "ELF Header", "Program Header" and "Dynamic Section".
+
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+namespace ctypes::detail::elf_file {
+
+struct dynamic_info {
+    bool ok = false;
+    unsigned char elf_class = 0; // 1: ELF32, 2: ELF64
+    std::uint16_t machine = 0;
+    std::vector<std::string> needed;
+    std::string soname;
+    std::string rpath;
+    std::string runpath;
+};
+
+// ELF constants from the gABI, under our own names (so that no system header is needed).
+inline constexpr std::uint32_t pt_load = 1, pt_dynamic = 2;
+inline constexpr std::int64_t dt_null = 0, dt_needed = 1, dt_strtab = 5, dt_strsz = 10,
+                              dt_soname = 14, dt_rpath = 15, dt_runpath = 29;
+
+// `read(offset, size, destination)` copies bytes of the file, returning false when they are not
+// all there. Works on 32- and 64-bit files of the host's byte order.
+template <class Read>
+dynamic_info read_dynamic(Read read) {
+    dynamic_info info;
+    unsigned char ident[16];
+    if (!read(0, sizeof ident, ident) || std::memcmp(ident,
+                                                     "\x7f"
+                                                     "ELF",
+                                                     4) != 0)
+        return info;
+    const std::uint16_t probe = 1;
+    unsigned char first;
+    std::memcpy(&first, &probe, 1);
+    if (ident[5] != (first == 1 ? 1 : 2)) // EI_DATA: 1 little, 2 big
+        return info;
+    const bool is64 = ident[4] == 2;
+    if (ident[4] != 1 && !is64)
+        return info;
+    info.elf_class = ident[4];
+
+    const auto u16 = [&](std::uint64_t at, std::uint16_t &v) { return read(at, 2, &v); };
+    const auto u32 = [&](std::uint64_t at, std::uint32_t &v) { return read(at, 4, &v); };
+    const auto word = [&](std::uint64_t at, std::uint64_t &v) {
+        if (is64)
+            return read(at, 8, &v);
+        std::uint32_t w;
+        if (!read(at, 4, &w))
+            return false;
+        v = w;
+        return true;
+    };
+
+    std::uint64_t phoff = 0;
+    std::uint16_t phentsize = 0, phnum = 0;
+    if (!u16(18, info.machine) || !word(is64 ? 32 : 28, phoff) || !u16(is64 ? 54 : 42, phentsize) ||
+        !u16(is64 ? 56 : 44, phnum))
+        return info;
+    if (phentsize < (is64 ? 56 : 32) || phnum == 0)
+        return info;
+
+    struct segment {
+        std::uint64_t offset, vaddr, filesz;
+    };
+    std::vector<segment> loads;
+    segment dynamic{0, 0, 0};
+    bool has_dynamic = false;
+    for (std::uint16_t i = 0; i < phnum; ++i) {
+        const std::uint64_t at = phoff + std::uint64_t{i} * phentsize;
+        if (at < phoff) // overflow
+            return info;
+        std::uint32_t type = 0;
+        segment s{0, 0, 0};
+        const bool fine =
+            u32(at, type) &&
+            (is64 ? word(at + 8, s.offset) && word(at + 16, s.vaddr) && word(at + 32, s.filesz)
+                  : word(at + 4, s.offset) && word(at + 8, s.vaddr) && word(at + 16, s.filesz));
+        if (!fine)
+            return info;
+        if (type == pt_load && loads.size() < 64)
+            loads.push_back(s);
+        if (type == pt_dynamic && !has_dynamic) {
+            dynamic = s;
+            has_dynamic = true;
+        }
+    }
+    if (!has_dynamic)
+        return info;
+
+    // Dynamic entries: {tag, value}, each a word.
+    const std::uint64_t entry_size = is64 ? 16 : 8;
+    std::uint64_t strtab = 0, strsz = 0;
+    bool has_strtab = false;
+    std::vector<std::uint64_t> needed_offsets;
+    std::uint64_t soname = ~0ull, rpath = ~0ull, runpath = ~0ull;
+    const std::uint64_t count = dynamic.filesz / entry_size;
+    for (std::uint64_t i = 0; i < count && i < 4096; ++i) {
+        std::uint64_t tag = 0, value = 0;
+        if (!word(dynamic.offset + i * entry_size, tag) ||
+            !word(dynamic.offset + i * entry_size + entry_size / 2, value))
+            return info;
+        const auto stag = static_cast<std::int64_t>(is64 ? tag : static_cast<std::int32_t>(tag));
+        if (stag == dt_null)
+            break;
+        switch (stag) {
+        case dt_needed:
+            if (needed_offsets.size() < 1024)
+                needed_offsets.push_back(value);
+            break;
+        case dt_strtab:
+            strtab = value;
+            has_strtab = true;
+            break;
+        case dt_strsz:
+            strsz = value;
+            break;
+        case dt_soname:
+            soname = value;
+            break;
+        case dt_rpath:
+            rpath = value;
+            break;
+        case dt_runpath:
+            runpath = value;
+            break;
+        default:
+            break;
+        }
+    }
+    if (!has_strtab)
+        return info;
+    // DT_STRTAB is a virtual address: find the loadable segment holding it.
+    std::uint64_t strtab_offset = 0;
+    bool mapped = false;
+    for (const segment &s : loads) {
+        if (strtab >= s.vaddr && strtab - s.vaddr < s.filesz) {
+            strtab_offset = s.offset + (strtab - s.vaddr);
+            const std::uint64_t room = s.filesz - (strtab - s.vaddr);
+            if (strsz == 0 || strsz > room)
+                strsz = room;
+            mapped = true;
+            break;
+        }
+    }
+    if (!mapped)
+        return info;
+    const auto string_at = [&](std::uint64_t offset, std::string &out) {
+        out.clear();
+        if (offset >= strsz)
+            return false;
+        char chunk[64];
+        for (std::uint64_t at = offset; at < strsz && out.size() < 4096;) {
+            const std::uint64_t n = strsz - at < sizeof chunk ? strsz - at : sizeof chunk;
+            if (!read(strtab_offset + at, static_cast<std::size_t>(n), chunk))
+                return false;
+            const void *nul = std::memchr(chunk, '\0', static_cast<std::size_t>(n));
+            if (nul) {
+                out.append(chunk, static_cast<std::size_t>(static_cast<const char *>(nul) - chunk));
+                return true;
+            }
+            out.append(chunk, static_cast<std::size_t>(n));
+            at += n;
+        }
+        return false;
+    };
+    std::string s;
+    for (std::uint64_t off : needed_offsets)
+        if (string_at(off, s) && !s.empty())
+            info.needed.push_back(s);
+    if (soname != ~0ull && string_at(soname, s))
+        info.soname = s;
+    if (rpath != ~0ull && string_at(rpath, s))
+        info.rpath = s;
+    if (runpath != ~0ull && string_at(runpath, s))
+        info.runpath = s;
+    info.ok = true;
+    return info;
+}
+
+// The same, over bytes in memory.
+inline dynamic_info read_dynamic(const unsigned char *data, std::size_t size) {
+    return read_dynamic([&](std::uint64_t at, std::size_t n, void *out) {
+        if (!data || at > size || n > size - at)
+            return false;
+        std::memcpy(out, data + at, n);
+        return true;
+    });
+}
+
+// The same, over a file on disk, read with pread (only the headers, the dynamic section and the
+// strings it names are read).
+inline dynamic_info read_dynamic_file(const std::string &path) {
+    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return {};
+    struct stat st;
+    dynamic_info info;
+    if (::fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) {
+        const auto size = static_cast<std::uint64_t>(st.st_size);
+        info = read_dynamic([&](std::uint64_t at, std::size_t n, void *out) {
+            if (at > size || n > size - at)
+                return false;
+            return ::pread(fd, out, n, static_cast<off_t>(at)) == static_cast<ssize_t>(n);
+        });
+    }
+    ::close(fd);
+    return info;
+}
+
+} // namespace ctypes::detail::elf_file
+
+#endif

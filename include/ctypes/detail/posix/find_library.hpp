@@ -1,0 +1,51 @@
+// ctypes-cpp: Python's ctypes for C++. MIT licensed, see LICENSE.
+#ifndef CTYPES_DETAIL_POSIX_FIND_LIBRARY_HPP
+#define CTYPES_DETAIL_POSIX_FIND_LIBRARY_HPP
+
+// find_library() for ELF systems, without a subprocess. ctypes.util.find_library on Linux runs
+// `ldconfig -p` and takes the first `lib<name>.*` entry of the running ABI; failing that it
+// links a dummy program with gcc and then with `ld -t -L$LD_LIBRARY_PATH` and reads the SONAME
+// of the `lib<name>.so` the linker picked. Here: the loader cache is read directly (the same
+// entries `ldconfig -p` prints, in the same order), then `lib<name>.so` is looked for in the
+// LD_LIBRARY_PATH directories and the default directories, and its DT_SONAME is returned.
+
+#include <string>
+#include <string_view>
+
+#include "search.hpp"
+
+namespace ctypes::detail {
+
+inline std::string find_library_in_cache(std::string_view name) {
+    const std::string cache = search::read_small_file(search::cache_file());
+    return ld_cache::find(reinterpret_cast<const unsigned char *>(cache.data()), cache.size(),
+                          name);
+}
+
+inline std::string find_library_impl(std::string_view name) {
+    if (name.empty() || name.find('/') != std::string_view::npos ||
+        name.find('\0') != std::string_view::npos)
+        return {};
+    std::string found = find_library_in_cache(name);
+    if (!found.empty())
+        return found;
+    std::vector<std::string> dirs = search::split_dirs(std::getenv("LD_LIBRARY_PATH"));
+    for (std::string &dir : search::default_dirs())
+        dirs.push_back(std::move(dir));
+    const std::string file_name = "lib" + std::string(name) + ".so";
+    for (const std::string &dir : dirs) {
+        const std::string file = dir + "/" + file_name;
+        if (!search::is_regular_file(file))
+            continue;
+        const elf_file::dynamic_info info = elf_file::read_dynamic_file(file);
+        if (!info.ok || info.elf_class != search::host_class() ||
+            (search::host_machine() != 0 && info.machine != search::host_machine()))
+            continue;       // a linker script or another ABI's library, as the linker would skip
+        return info.soname; // none without a DT_SONAME, as in ctypes
+    }
+    return {};
+}
+
+} // namespace ctypes::detail
+
+#endif
