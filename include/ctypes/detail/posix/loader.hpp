@@ -13,6 +13,7 @@
 
 #include "../../error.hpp"
 #include "../../flags.hpp"
+#include "../os_error.hpp"
 #include "../symbol_kind.hpp"
 #include "../unicode.hpp"
 
@@ -22,11 +23,6 @@
 #endif
 
 namespace ctypes::detail {
-
-struct os_error {
-    std::error_code code;
-    std::string text; // the OS's own words
-};
 
 struct native_loader {
     using handle_type = void *;

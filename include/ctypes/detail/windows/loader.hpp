@@ -12,17 +12,13 @@
 
 #include "../../error.hpp"
 #include "../../flags.hpp"
+#include "../os_error.hpp"
 #include "../symbol_kind.hpp"
 #include "../unicode.hpp"
 #include "system_message.hpp"
 #include "win32.hpp"
 
 namespace ctypes::detail {
-
-struct os_error {
-    std::error_code code;
-    std::string text; // the OS's own words
-};
 
 struct native_loader {
     using handle_type = HINSTANCE__ *;
