@@ -142,4 +142,3 @@ BENCHMARK(qsort_capturing_through_facade)->Arg(1)->Unit(benchmark::kMillisecond)
 BENCHMARK(qsort_r_plain_c)->Unit(benchmark::kMillisecond);
 BENCHMARK(qsort_r_user_data)->Arg(1)->Unit(benchmark::kMillisecond);
 BENCHMARK(qsort_libffi_closure)->Arg(1)->Unit(benchmark::kMillisecond);
-

@@ -98,4 +98,3 @@ void symbols_libz(benchmark::State &state) {
 BENCHMARK(symbols_libz);
 
 } // namespace
-
