@@ -172,11 +172,23 @@ public:
 private:
     // Kept out of operator() so the plain path stays a test, a branch and the call: never
     // inlined, or compilers load ptr_ into a register before the branch for both paths and the
-    // plain call costs two more instructions (see bench/README.md). An exception a callback
-    // parked during the call is rethrown after errno is swapped back.
+    // plain call costs two more instructions (see bench/README.md). Only a call that may reach
+    // callbacks sets up the scope that rethrows what they parked: its std::exception_ptr would
+    // cost every use_errno call an unwinding path.
     template <class... X>
     CTYPES_DETAIL_COLD R call_capturing(A... args, X... extra) const {
-        callback_exception_scope pending((capture_ & capture_callbacks) != 0);
+        if (capture_ & capture_callbacks) {
+            callback_exception_scope pending(true);
+            return swap_and_call(pending, args..., extra...);
+        }
+        no_pending_exception none;
+        return swap_and_call(none, args..., extra...);
+    }
+
+    // Swaps errno / last-error around the foreign call, then rethrows what a callback parked
+    // (after the swap-back), then runs the result check.
+    template <class Pending, class... X>
+    R swap_and_call(Pending &pending, A... args, X... extra) const {
         if constexpr (std::is_void_v<R>) {
             {
                 capture_scope scope(capture_);

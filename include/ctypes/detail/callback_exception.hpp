@@ -42,6 +42,11 @@ inline void park_callback_exception() noexcept {
 // Lives around one façade call that may reach callbacks: sets aside what an enclosing call has
 // parked, so that rethrow() delivers exactly the exceptions raised during this call, then puts
 // the enclosing call's exception back.
+// The stand-in for callback_exception_scope on calls that cannot reach a callback.
+struct no_pending_exception {
+    void rethrow() const noexcept {}
+};
+
 class callback_exception_scope {
 public:
     explicit callback_exception_scope(bool active) noexcept : active_(active) {
