@@ -19,21 +19,14 @@
 #if !defined(_WIN32)
 #include <sys/stat.h>
 #include <unistd.h>
+
+#include "run_command.hpp"
 #endif
 
 namespace {
 
 #if !defined(_WIN32)
-std::string run(const std::string &command) {
-    std::string out;
-    FILE *pipe = ::popen(command.c_str(), "r");
-    REQUIRE(pipe != nullptr);
-    char buf[4096];
-    for (std::size_t n; (n = std::fread(buf, 1, sizeof buf, pipe)) > 0;)
-        out.append(buf, n);
-    REQUIRE(::pclose(pipe) == 0);
-    return out;
-}
+using test_command::run;
 
 std::string read_file(const std::string &path) {
     std::ifstream in(path, std::ios::binary);

@@ -20,18 +20,11 @@
 #if defined(__linux__) && defined(__GLIBC__)
 #include <unistd.h>
 
+#include "run_command.hpp"
+
 namespace {
 
-std::string run(const std::string &command) {
-    std::string out;
-    FILE *pipe = ::popen(command.c_str(), "r");
-    REQUIRE(pipe != nullptr);
-    char buf[4096];
-    for (std::size_t n; (n = std::fread(buf, 1, sizeof buf, pipe)) > 0;)
-        out.append(buf, n);
-    REQUIRE(::pclose(pipe) == 0);
-    return out;
-}
+using test_command::run;
 
 void copy_file(const std::string &from, const std::string &to) {
     std::ifstream in(from, std::ios::binary);
