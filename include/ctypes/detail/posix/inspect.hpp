@@ -7,7 +7,6 @@
 // image list on macOS), and why a library that exists on disk failed to load (a DT_NEEDED entry
 // that resolves nowhere). Same functions as windows/inspect.hpp.
 
-#include <climits>
 #include <cstdlib>
 #include <algorithm>
 #include <string>
@@ -64,12 +63,6 @@ inline std::vector<symbol_info> image_symbols(void *handle) {
     return out;
 }
 
-inline std::string self_exe() {
-    char buf[PATH_MAX];
-    const ssize_t n = ::readlink("/proc/self/exe", buf, sizeof buf);
-    return n > 0 ? std::string(buf, static_cast<std::size_t>(n)) : std::string();
-}
-
 inline std::vector<loaded_image> loaded_images() {
     std::vector<loaded_image> out;
 #if defined(__APPLE__)
@@ -86,7 +79,7 @@ inline std::vector<loaded_image> loaded_images() {
             try {
                 std::string name = info->dlpi_name ? info->dlpi_name : "";
                 if (name.empty() && list.empty())
-                    name = self_exe(); // the program itself comes first, without a name
+                    name = running_program_path(); // the program itself comes first, without a name
                 if (!name.empty())
                     list.push_back({name, reinterpret_cast<const void *>(info->dlpi_addr)});
             } catch (...) {
@@ -108,18 +101,13 @@ inline std::string canonical_or_same(const std::string &path) {
     return out;
 }
 
-inline std::string file_name_of(const std::string &path) {
-    const auto slash = path.rfind('/');
-    return slash == std::string::npos ? path : path.substr(slash + 1);
-}
-
 inline bool image_is_loaded(const std::string &path) {
     if (path.empty())
         return false;
     const std::vector<loaded_image> images = loaded_images();
     if (path.find('/') == std::string::npos) {
         for (const loaded_image &image : images)
-            if (file_name_of(image.path) == path)
+            if (search::file_name_of(image.path) == path)
                 return true;
         return false;
     }

@@ -24,6 +24,14 @@
 
 namespace ctypes::detail {
 
+// The running program's file, which the loader records with an empty name (Linux /proc); empty
+// where there is no such link.
+inline std::string running_program_path() {
+    char buf[PATH_MAX];
+    const ssize_t n = ::readlink("/proc/self/exe", buf, sizeof buf);
+    return n > 0 ? std::string(buf, static_cast<std::size_t>(n)) : std::string();
+}
+
 struct native_loader {
     using handle_type = void *;
     using path_string = std::string;
@@ -117,10 +125,9 @@ struct native_loader {
         if (::dlinfo(h, RTLD_DI_LINKMAP, &map) == 0 && map) {
             if (map->l_name && map->l_name[0])
                 return map->l_name;
-            char buf[PATH_MAX]; // the main program records an empty name
-            const ssize_t n = ::readlink("/proc/self/exe", buf, sizeof buf);
-            if (n > 0)
-                return std::string(buf, static_cast<std::size_t>(n));
+            std::string program = running_program_path(); // recorded with an empty name
+            if (!program.empty())
+                return program;
         }
 #else
         (void)h;

@@ -108,6 +108,11 @@ inline std::vector<std::string> expand_dirs(const std::string &list, const std::
     return out;
 }
 
+inline std::string file_name_of(const std::string &path) {
+    const auto slash = path.rfind('/');
+    return slash == std::string::npos ? path : path.substr(slash + 1);
+}
+
 inline std::string directory_of(const std::string &path) {
     const auto slash = path.rfind('/');
     if (slash == std::string::npos)
