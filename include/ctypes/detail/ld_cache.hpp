@@ -24,6 +24,8 @@
 #include <string>
 #include <string_view>
 
+#include "bytes.hpp"
+
 namespace ctypes::detail::ld_cache {
 
 inline constexpr std::int32_t flag_type_mask = 0x00ff;
@@ -109,15 +111,12 @@ inline constexpr std::size_t old_entry_size = 12;
 inline constexpr std::size_t new_header_size = 48;
 inline constexpr std::size_t new_entry_size = 24;
 
+// The cache is written in the host's byte order.
 inline std::uint32_t load_u32(const unsigned char *p) noexcept {
-    std::uint32_t v; // the cache is written in the host's byte order
-    std::memcpy(&v, p, sizeof v);
-    return v;
+    return load_unaligned<std::uint32_t>(p);
 }
 inline std::uint64_t load_u64(const unsigned char *p) noexcept {
-    std::uint64_t v;
-    std::memcpy(&v, p, sizeof v);
-    return v;
+    return load_unaligned<std::uint64_t>(p);
 }
 
 // A NUL-terminated string at `offset` inside [base, base + size), or an empty view when the

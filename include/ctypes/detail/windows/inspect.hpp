@@ -15,6 +15,8 @@
 #include <string>
 #include <vector>
 
+#include "../bytes.hpp"
+
 #include "../../inspect.hpp"
 #include "find_library.hpp"
 #include "loader.hpp"
@@ -24,14 +26,10 @@ namespace ctypes::detail {
 
 namespace pe {
 inline std::uint32_t u32(const unsigned char *p) noexcept {
-    std::uint32_t v;
-    std::memcpy(&v, p, sizeof v);
-    return v;
+    return load_unaligned<std::uint32_t>(p);
 }
 inline std::uint16_t u16(const unsigned char *p) noexcept {
-    std::uint16_t v;
-    std::memcpy(&v, p, sizeof v);
-    return v;
+    return load_unaligned<std::uint16_t>(p);
 }
 inline constexpr std::uint32_t scn_mem_execute = 0x20000000u;
 } // namespace pe
