@@ -481,6 +481,7 @@ private:
         state->flags = flags;
         state->name = path.utf8();
         state->path = detail::native_loader::file_of(handle, path.utf8());
+        state->symbols = detail::own_symbols::of(handle);
         state_ = std::move(state);
     }
 
@@ -535,7 +536,12 @@ private:
                 return "ctypes: cannot find " + quoted() + ": export ordinals are 1 to 65535";
             });
         detail::os_error err;
-        void *p = lookup(name, err);
+        void *p = nullptr;
+        detail::symbol_facts facts;
+        // One hash lookup when the library defines the name itself; the loader otherwise.
+        const bool own = !name.by_ordinal && state_->symbols.find(name.value, p, facts);
+        if (!own)
+            p = lookup(name, err);
 #if defined(_WIN32) && (defined(_M_IX86) || defined(__i386__))
         if (!p && !name.by_ordinal && argument_bytes != detail::no_decoration) {
             const auto match =
@@ -565,8 +571,9 @@ private:
                                              : detail::symbol_hint(state_->handle, name.value);
                 return "ctypes: cannot find " + quoted() + hint + ": " + err.text;
             });
-        const detail::symbol_facts facts =
-            detail::native_loader::facts_of(state_->handle, p, name.value ? name.value : "");
+        if (!own)
+            facts =
+                detail::native_loader::facts_of(state_->handle, p, name.value ? name.value : "");
         using k = detail::symbol_facts;
         if (kind == wanted::function && (facts.kind == k::object || facts.kind == k::tls))
             return fail(errc::not_a_function, [&] {

@@ -20,6 +20,7 @@ struct dynamic_tables {
     const char *strtab = nullptr;
     const std::uint32_t *gnu_hash = nullptr;
     const std::uint32_t *sysv_hash = nullptr;
+    const ElfW(Half) *versym = nullptr; // DT_VERSYM: one version index per .dynsym entry
     ElfW(Addr) base = 0;
     bool usable() const noexcept { return symtab && strtab && (gnu_hash || sysv_hash); }
 };
@@ -45,6 +46,9 @@ inline dynamic_tables read_tables(const struct link_map *map) noexcept {
             break;
         case DT_HASH:
             t.sysv_hash = reinterpret_cast<const std::uint32_t *>(absolute(d->d_un.d_ptr));
+            break;
+        case DT_VERSYM:
+            t.versym = reinterpret_cast<const ElfW(Half) *>(absolute(d->d_un.d_ptr));
             break;
         default:
             break;
@@ -110,6 +114,15 @@ bool for_each_named(const dynamic_tables &t, const char *name, Visit visit) noex
         if (nbuckets == 0)
             return false;
         const std::uint32_t h = gnu_hash_of(name);
+        if (bloom_words != 0) { // the Bloom filter turns most misses away before the buckets
+            using word = ElfW(Addr);
+            constexpr std::uint32_t bits = sizeof(word) * 8;
+            const word w =
+                reinterpret_cast<const word *>(t.gnu_hash + 4)[(h / bits) & (bloom_words - 1)];
+            const word mask = (word{1} << (h % bits)) | (word{1} << ((h >> t.gnu_hash[3]) % bits));
+            if ((w & mask) != mask)
+                return false;
+        }
         for (std::uint32_t i = buckets[h % nbuckets]; i >= symoffset; ++i) {
             const std::uint32_t h2 = chain[i - symoffset];
             if ((h | 1) == (h2 | 1) && matches(t.symtab[i]) && visit(t.symtab[i]))
