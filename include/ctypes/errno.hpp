@@ -18,10 +18,23 @@
 #include "detail/windows/win32.hpp"
 #endif
 
+// The private errno copy is read and written twice on every use_errno call. In a -fPIC shared
+// object a thread_local takes the general-dynamic TLS model, a __tls_get_addr call per access;
+// with glibc the initial-exec model makes each access one load from the GOT and one %fs-relative
+// access (bench/README.md, use_errno). It costs 4 bytes of the static TLS surplus glibc keeps
+// for libraries loaded with dlopen, as glibc's own errno does. Executables (-fPIE or not) keep
+// the local-exec model the compiler picks, which is cheaper still.
+#if defined(__GLIBC__) && defined(__ELF__) && (defined(__GNUC__) || defined(__clang__)) &&         \
+    defined(__PIC__) && !defined(__PIE__)
+#define CTYPES_DETAIL_ERRNO_TLS_MODEL __attribute__((tls_model("initial-exec")))
+#else
+#define CTYPES_DETAIL_ERRNO_TLS_MODEL
+#endif
+
 namespace ctypes {
 namespace detail {
 inline int &errno_copy() noexcept {
-    static thread_local int value = 0;
+    static thread_local int value CTYPES_DETAIL_ERRNO_TLS_MODEL = 0;
     return value;
 }
 inline std::uint32_t &last_error_copy() noexcept {
