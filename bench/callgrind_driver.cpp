@@ -105,7 +105,12 @@ int main(int argc, char **argv) try {
         }
     });
     dlclose(libc_handle);
-    cases += 6;
+    const unsigned long f1 = n1 / 100 + 1, f2 = n2 / 100 + 1;
+    measure("find_library/z", f1, f2, [&](unsigned long n) {
+        for (unsigned long k = 0; k < n; ++k)
+            benchmark::DoNotOptimize(ctypes::find_library("z"));
+    });
+    cases += 7;
 #ifdef CTYPES_BENCH_PIC
     // The add cases again from a -fPIC shared object (bench/errno_pic.cpp).
     void *pic = dlopen(CTYPES_BENCH_PIC, RTLD_NOW | RTLD_LOCAL);
