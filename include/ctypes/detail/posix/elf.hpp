@@ -114,9 +114,9 @@ bool for_each_named(const dynamic_tables &t, const char *name, Visit visit) noex
         if (nbuckets == 0)
             return false;
         const std::uint32_t h = gnu_hash_of(name);
-        if (bloom_words != 0) { // the Bloom filter turns most misses away before the buckets
-            using word = ElfW(Addr);
-            constexpr std::uint32_t bits = sizeof(word) * 8;
+        using word = ElfW(Addr);
+        constexpr std::uint32_t bits = sizeof(word) * 8;
+        if (bloom_words != 0 && t.gnu_hash[3] < bits) { // the Bloom filter turns most misses away
             const word w =
                 reinterpret_cast<const word *>(t.gnu_hash + 4)[(h / bits) & (bloom_words - 1)];
             const word mask = (word{1} << (h % bits)) | (word{1} << ((h >> t.gnu_hash[3]) % bits));
