@@ -149,6 +149,11 @@ public:
                                    arg_converter<A>::convert(args)..., extra...);
                 return result;
             }
+        } else if constexpr ((false || ... || is_string_buffer_v<X>)) {
+            static_assert(dependent_false<R(X...)>,
+                          "ctypes: an argument after the ... of a variadic function is a class "
+                          "(a string buffer); C's default promotions take only scalars: pass "
+                          ".data()");
         } else {
             static_assert(dependent_false<R(X...)>,
                           "ctypes: an argument after the ... of a variadic function is a class; "
