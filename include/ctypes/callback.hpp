@@ -18,12 +18,16 @@
 ///
 /// Exceptions never unwind through C: an exception escaping the callable is caught in the thunk,
 /// the C caller receives a value-initialised result (or the value given with on_exception()),
-/// and the exception is parked on the calling thread. A ctypes::function whose parameters
-/// include a function pointer or a `void*` (or that was looked up with rethrow_callbacks)
-/// rethrows it in the C++ caller once the foreign call returns. When the foreign call was not
-/// made through the façade, the exception stays parked on that thread until
-/// take_callback_exception() or rethrow_callback_exception() collects it; a thread that ends with
-/// one still parked calls std::terminate, as an exception escaping a std::thread does.
+/// and the exception is parked on the calling thread. Every ctypes::function call, whatever its
+/// parameter types (`sqlite3*`, `struct Curl_easy*`, none at all), rethrows it in the C++ caller
+/// once the foreign call returns: the plain call tests one per-thread byte for that. When the
+/// foreign call was not made through the façade (a raw pointer), the exception stays parked on
+/// that thread until take_callback_exception() or rethrow_callback_exception() collects it, or
+/// the next façade call on that thread returns and rethrows it. A thread that ends with one
+/// still parked (one that C created, say) hands it to the handler given to
+/// set_callback_exception_handler(); without one it calls std::terminate, as an exception
+/// escaping a std::thread does. While a callback runs, what an enclosing call parked is set
+/// aside, so the façade calls the callback makes see only their own exceptions.
 ///
 /// \see https://docs.python.org/3/library/ctypes.html#callback-functions
 
@@ -80,11 +84,28 @@ constexpr exception_result<T> on_exception(T value) {
 }
 
 /// Removes and returns the exception a callback parked on the calling thread while no façade
-/// call was there to rethrow it (the foreign call was made through a raw pointer, another
-/// library, or a ctypes::function without rethrow_callbacks). Empty when there is none.
-/// Throws nothing.
+/// call was there to rethrow it (the foreign call was made through a raw pointer, or from C code
+/// the program called some other way). Empty when there is none. Throws nothing.
 inline std::exception_ptr take_callback_exception() noexcept {
-    return std::exchange(detail::pending_callback_exception(), nullptr);
+    return detail::take_parked();
+}
+
+/// Sets what happens to an exception that a callback parked and nothing collected before its
+/// thread ended (see callback_exception_handler): `handler` is called on that thread with it.
+/// A null handler restores the default, std::terminate, which prints the exception's type and
+/// what(). Any thread may set it at any time; it applies to threads ending afterwards.
+/// \return the previous handler (null for the default). Throws nothing.
+/// \see Python's `sys.unraisablehook`:
+/// https://docs.python.org/3/library/sys.html#sys.unraisablehook \code
+/// ctypes::set_callback_exception_handler([](std::exception_ptr e) noexcept {
+///     try { std::rethrow_exception(e); }
+///     catch (const std::exception &x) { std::fprintf(stderr, "callback: %s\n", x.what()); }
+///     catch (...) {}
+/// });
+/// \endcode
+inline callback_exception_handler
+set_callback_exception_handler(callback_exception_handler handler) noexcept {
+    return detail::callback_handler().exchange(handler, std::memory_order_acq_rel);
 }
 
 /// Rethrows, and removes, the exception a callback parked on the calling thread (see
@@ -171,9 +192,27 @@ struct fallback<void> {
     void get() const noexcept {}
 };
 
+template <class R, class F, class... X>
+R call_guarded_now(F &f, const fallback<R> &fb, X &...a) noexcept;
+
+// A callback entered while an exception is parked on its thread (an earlier callback of the
+// same foreign call threw): that one is set aside for the callback's duration.
+template <class R, class F, class... X>
+CTYPES_DETAIL_COLD R call_guarded_set_aside(F &f, const fallback<R> &fb, X &...a) noexcept {
+    parked_set_aside outer;
+    return call_guarded_now<R>(f, fb, a...);
+}
+
 // Calls f with the C arguments; an exception is parked and the fallback returned instead.
 template <class R, class F, class... X>
 R call_guarded(F &f, const fallback<R> &fb, X &...a) noexcept {
+    if (CTYPES_DETAIL_UNLIKELY(callback_pending != 0))
+        return call_guarded_set_aside<R>(f, fb, a...);
+    return call_guarded_now<R>(f, fb, a...);
+}
+
+template <class R, class F, class... X>
+R call_guarded_now(F &f, const fallback<R> &fb, X &...a) noexcept {
     if constexpr (std::is_nothrow_invocable_v<F &, X &...>) {
         return static_cast<R>(f(a...));
     } else {
@@ -600,8 +639,8 @@ struct user_data_target {
 /// \par Exceptions
 /// An exception escaping the callable never unwinds through C: the thunk catches it, returns the
 /// value-initialised R (or the on_exception() value) to C, and parks the exception on the
-/// calling thread; a ctypes::function call that may reach callbacks rethrows it when the foreign
-/// call returns (see the file comment, take_callback_exception() and rethrow_callbacks).
+/// calling thread; every ctypes::function call rethrows it when the foreign call returns (see
+/// the file comment, take_callback_exception() and set_callback_exception_handler()).
 ///
 /// \par errno
 /// With `use_errno` in `flags`, the private errno copy (get_errno()/set_errno()) is swapped with

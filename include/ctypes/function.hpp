@@ -55,32 +55,14 @@ constexpr bool validate_signature() {
     }
 }
 
-// capture_callbacks: the call may reach a ctypes::callback, so an exception it parked is
-// rethrown once the foreign call returns (see callback.hpp).
-enum capture_bits : unsigned char {
-    capture_errno = 1,
-    capture_last_error = 2,
-    capture_callbacks = 4
-};
+// What a call swaps around the foreign call. Every call, whatever its bits, rethrows what a
+// callback parked during it (see callback.hpp).
+enum capture_bits : unsigned char { capture_errno = 1, capture_last_error = 2 };
 
 inline unsigned char capture_of(load_flags f) noexcept {
     return static_cast<unsigned char>((has_flags(f, use_errno) ? capture_errno : 0) |
-                                      (has_flags(f, use_last_error) ? capture_last_error : 0) |
-                                      (has_flags(f, rethrow_callbacks) ? capture_callbacks : 0));
+                                      (has_flags(f, use_last_error) ? capture_last_error : 0));
 }
-
-// A parameter that can carry a callback into C: a function pointer, or the void* through which
-// C hands a user-data pointer back (qsort_r, sqlite3_exec, pthread_create). Functions taking one
-// get capture_callbacks at lookup; others can ask for it with the rethrow_callbacks flag.
-template <class T>
-inline constexpr bool is_callback_carrier = std::is_same_v<T, void *> ||
-                                            (std::is_pointer_v<T> &&
-                                             std::is_function_v<std::remove_pointer_t<T>>);
-
-template <class... A>
-inline constexpr unsigned char
-    carrier_bits = (false || ... || is_callback_carrier<std::remove_cv_t<A>>) ? capture_callbacks
-                                                                              : 0;
 
 // Swaps the private errno / last-error copies in on construction and out on destruction; lives
 // exactly as long as the foreign call expression.
@@ -105,8 +87,7 @@ struct capture_scope {
 inline load_flags flags_of(unsigned char capture) noexcept {
     return static_cast<load_flags>(
         (capture & capture_errno ? use_errno : load_flags::none) |
-        (capture & capture_last_error ? use_last_error : load_flags::none) |
-        (capture & capture_callbacks ? rethrow_callbacks : load_flags::none));
+        (capture & capture_last_error ? use_last_error : load_flags::none));
 }
 
 template <class Policy, class R, class Args, bool Variadic>
@@ -134,19 +115,27 @@ public:
     /// \param extra for a variadic signature only: the arguments after `...`, which undergo C's
     /// default promotions (float to double, small integers to int); class types are rejected.
     /// \return the foreign result, after the policy's result check.
-    /// \throws whatever the policy's result check throws (hresult_error for OleDLL); nothing
-    /// else. Calling an empty function is undefined behaviour.
+    /// \throws whatever a ctypes::callback threw while C ran it during this call (or that was
+    /// still parked on this thread: see take_callback_exception()), rethrown once the foreign
+    /// call returned, before the result check; then whatever the policy's result check throws
+    /// (hresult_error for OleDLL); nothing else. Calling an empty function is undefined
+    /// behaviour.
     template <class... X, bool V = Variadic, std::enable_if_t<V || sizeof...(X) == 0, int> = 0>
     R operator()(arg_t<A>... args, const X &...extra) const {
         if constexpr ((true && ... && !std::is_class_v<X>)) {
             if (CTYPES_DETAIL_UNLIKELY(capture_ != 0))
                 return call_capturing(arg_converter<A>::convert(args)..., extra...);
-            if constexpr (std::is_void_v<R> || !check::checks) {
-                return ptr_(arg_converter<A>::convert(args)..., extra...);
+            if constexpr (std::is_void_v<R>) {
+                ptr_(arg_converter<A>::convert(args)..., extra...);
+                if (CTYPES_DETAIL_UNLIKELY(callback_pending != 0))
+                    rethrow_parked();
             } else {
                 R result = ptr_(arg_converter<A>::convert(args)..., extra...);
-                apply_check<check>(result, name_, load_flags::none,
-                                   arg_converter<A>::convert(args)..., extra...);
+                if (CTYPES_DETAIL_UNLIKELY(callback_pending != 0))
+                    rethrow_parked();
+                if constexpr (check::checks)
+                    apply_check<check>(result, name_, load_flags::none,
+                                       arg_converter<A>::convert(args)..., extra...);
                 return result;
             }
         } else if constexpr ((false || ... || is_string_buffer_v<X>)) {
@@ -167,45 +156,34 @@ public:
     pointer address() const noexcept { return ptr_; }
     /// The symbol name it was looked up by. Throws nothing.
     const std::string &name() const noexcept { return name_; }
-    /// Whether calls swap errno / last-error (use_errno, use_last_error) and rethrow exceptions
-    /// parked by callbacks (rethrow_callbacks: given as a flag, or set at lookup because a
-    /// parameter is a function pointer or `void*`). Throws nothing.
+    /// Whether calls swap errno / last-error (use_errno, use_last_error). Every call rethrows
+    /// what a callback parked during it, so rethrow_callbacks is never reported. Throws nothing.
     load_flags flags() const noexcept { return flags_of(capture_); }
     /// True unless default-constructed, moved from, or returned empty by an error_code lookup.
     explicit operator bool() const noexcept { return ptr_ != nullptr; }
 
 private:
-    // Kept out of operator() so the plain path stays a test, a branch and the call: never
-    // inlined, or compilers load ptr_ into a register before the branch for both paths and the
-    // plain call costs two more instructions (see bench/README.md). Only a call that may reach
-    // callbacks sets up the scope that rethrows what they parked: its std::exception_ptr would
-    // cost every use_errno call an unwinding path.
-    template <class... X>
-    CTYPES_DETAIL_COLD R call_capturing(A... args, X... extra) const {
-        if (capture_ & capture_callbacks) {
-            callback_exception_scope pending(true);
-            return swap_and_call(pending, args..., extra...);
-        }
-        no_pending_exception none;
-        return swap_and_call(none, args..., extra...);
-    }
-
+    // Kept out of operator() so the plain path stays a test, a branch, the call and the test of
+    // the pending byte: never inlined, or compilers load ptr_ into a register before the branch
+    // for both paths and the plain call costs two more instructions (see bench/README.md).
     // Swaps errno / last-error around the foreign call, then rethrows what a callback parked
     // (after the swap-back), then runs the result check.
-    template <class Pending, class... X>
-    R swap_and_call(Pending &pending, A... args, X... extra) const {
+    template <class... X>
+    CTYPES_DETAIL_COLD R call_capturing(A... args, X... extra) const {
         if constexpr (std::is_void_v<R>) {
             {
                 capture_scope scope(capture_);
                 ptr_(args..., extra...);
             }
-            pending.rethrow();
+            if (callback_pending != 0)
+                rethrow_parked();
         } else {
             R result = [&] {
                 capture_scope scope(capture_);
                 return ptr_(args..., extra...);
             }();
-            pending.rethrow();
+            if (callback_pending != 0)
+                rethrow_parked();
             if constexpr (check::checks)
                 apply_check<check>(result, name_, flags_of(capture_), args..., extra...);
             return result;
@@ -215,8 +193,7 @@ private:
 protected:
     function_base() = default;
     function_base(pointer p, load_flags f, state_ptr s, std::string name)
-        : ptr_(p), capture_(static_cast<unsigned char>(capture_of(f) | carrier_bits<A...>)),
-          state_(std::move(s)), name_(std::move(name)) {}
+        : ptr_(p), capture_(capture_of(f)), state_(std::move(s)), name_(std::move(name)) {}
     function_base(const function_base &) = default;
     function_base &operator=(const function_base &) = default;
     // A moved-from function is empty, as documented: bool(f) is false.
