@@ -41,6 +41,7 @@
 #include <utility>
 
 #include "detail/callback_exception.hpp"
+#include "detail/type_name.hpp"
 #include "error.hpp"
 #include "flags.hpp"
 #include "function.hpp"
@@ -117,33 +118,6 @@ inline void rethrow_callback_exception() {
 }
 
 namespace detail {
-
-template <class T>
-const char *raw_type_name() noexcept {
-#if defined(_MSC_VER) && !defined(__clang__)
-    return __FUNCSIG__;
-#else
-    return __PRETTY_FUNCTION__;
-#endif
-}
-
-// The signature as the compiler spells it, for error messages only.
-template <class T>
-std::string type_name() {
-    const std::string s = raw_type_name<T>();
-#if defined(_MSC_VER) && !defined(__clang__)
-    const std::string open = "raw_type_name<";
-    const std::size_t b = s.find(open);
-    const std::size_t e = s.rfind(">(void)");
-#else
-    const std::string open = "T = ";
-    const std::size_t b = s.find(open);
-    const std::size_t e = b == std::string::npos ? b : s.find_first_of(";]", b);
-#endif
-    if (b == std::string::npos || e == std::string::npos || e <= b + open.size())
-        return "this signature";
-    return s.substr(b + open.size(), e - b - open.size());
-}
 
 template <class Conv>
 inline constexpr bool is_callback_convention =
@@ -448,6 +422,26 @@ public:
     pointer get() const noexcept { return fn_; }
     /// False when default-constructed or moved from. Throws nothing.
     explicit operator bool() const noexcept { return fn_ != nullptr; }
+    /// Calls the callback from C++, as ctypes lets Python call a CFUNCTYPE object: through
+    /// get(), exactly as C would (errno swapped for use_errno), with the argument conversions of
+    /// ctypes::function (a `std::string` for a `const char*` parameter, a string buffer for a
+    /// `char*`). Calling an empty callback is undefined behaviour.
+    /// \return the callable's result.
+    /// \throws whatever the callable threw (the thunk parks it and this call rethrows it, after
+    /// C would have received the on_exception() value), or whatever was still parked on this
+    /// thread, as any façade call does.
+    R operator()(arg_t<A>... args) const {
+        if constexpr (std::is_void_v<R>) {
+            fn_(arg_converter<A>::convert(args)...);
+            if (CTYPES_DETAIL_UNLIKELY(callback_pending != 0))
+                rethrow_parked();
+        } else {
+            R result = fn_(arg_converter<A>::convert(args)...);
+            if (CTYPES_DETAIL_UNLIKELY(callback_pending != 0))
+                rethrow_parked();
+            return result;
+        }
+    }
     /// True when the pointer is one of the signature's pool thunks (a callable with state);
     /// false for stateless callables and noexcept function pointers. Throws nothing.
     bool uses_slot() const noexcept { return slot_ != no_slot; }

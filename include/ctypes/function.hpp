@@ -5,6 +5,8 @@
 /// \file
 /// ctypes::function: a typed, checked callable for one exported C function.
 
+#include <cstdint>
+#include <cstdio>
 #include <string>
 #include <type_traits>
 #include <utility>
@@ -13,6 +15,7 @@
 #include "detail/callback_exception.hpp"
 #include "detail/loader.hpp"
 #include "detail/out_call.hpp"
+#include "detail/type_name.hpp"
 #include "errno.hpp"
 #include "flags.hpp"
 #include "policy.hpp"
@@ -217,6 +220,23 @@ protected:
 
 struct invalid_function_base {}; // after a failed static_assert, keeps errors to that one
 
+// The checks of a function made from an address: not null, call flags only; what it is called
+// in error messages is the address in hex.
+template <class Sig>
+std::string address_label(const void *address, load_flags call_flags) {
+    if (!address)
+        throw error(errc::null_symbol, "ctypes: cannot make a function of type " +
+                                           type_name<Sig>() + " from a null address");
+    if ((call_flags & ~(use_errno | use_last_error | rethrow_callbacks)) != load_flags::none)
+        throw error(errc::bad_flags, "ctypes: a function of type " + type_name<Sig>() +
+                                         " made from an address takes only use_errno, "
+                                         "use_last_error and rethrow_callbacks as flags");
+    char text[2 + 2 * sizeof(std::uintptr_t) + 1];
+    std::snprintf(text, sizeof text, "0x%llx",
+                  static_cast<unsigned long long>(reinterpret_cast<std::uintptr_t>(address)));
+    return text;
+}
+
 template <class Sig, class Policy, bool Valid = validate_signature<Sig>()>
 struct function_base_for {
     using type = invalid_function_base;
@@ -263,7 +283,64 @@ public:
     /// An empty function; calling it is undefined, `bool(f)` is false. Throws nothing.
     function() = default;
 
+    /// A checked function for a C function pointer that C handed back (`get_strchr()`, a plugin
+    /// registry, a C plugin's vtable), as ctypes makes one with `CFUNCTYPE(...)(address)`: the
+    /// same argument conversions, out-parameters, result check and callback-exception rethrow
+    /// as a function from get<Sig>().
+    /// \param address the function; Sig must be its real type, which nothing can check. Called
+    /// through as long as the code it points into stays mapped: this form does not keep any
+    /// library loaded (see the form taking the owner).
+    /// \param call_flags `use_errno`, `use_last_error` (`rethrow_callbacks` is accepted).
+    /// \throws error (errc::null_symbol) for a null address; error (errc::bad_flags) for any
+    /// other flag.
+    /// \see https://docs.python.org/3/library/ctypes.html#function-prototypes
+    /// \code
+    /// auto get_op = lib.get<int (*(const char *))(int, int)>("get_op");
+    /// ctypes::function<int(int, int)> add{get_op("add"), lib}; // keeps lib loaded
+    /// int three = add(1, 2);
+    /// \endcode
+    template <class B = base,
+              class = std::enable_if_t<!std::is_same_v<B, detail::invalid_function_base>>>
+    explicit function(typename B::pointer address, load_flags call_flags = load_flags::none)
+        : base(address, call_flags, nullptr,
+               detail::address_label<Sig>(reinterpret_cast<const void *>(address), call_flags)) {}
+
+    /// As function(address, call_flags), for an address C gave as `void*` (`dlsym`, a
+    /// `void*`-typed registry). Converting it to a function pointer is what POSIX's dlsym()
+    /// requires of the platform. \throws as function(address, call_flags).
+    template <class B = base,
+              class = std::enable_if_t<!std::is_same_v<B, detail::invalid_function_base>>>
+    explicit function(void *address, load_flags call_flags = load_flags::none)
+        : function(reinterpret_cast<typename B::pointer>(address), call_flags) {}
+
+    /// As function(address, call_flags), tied to the library whose code `address` points into:
+    /// the function keeps `owner` loaded, as one from owner.get<Sig>() does (Guarantee 3), and
+    /// takes its use_errno / use_last_error flags.
+    /// \throws error (errc::not_loaded) when `owner` is empty; otherwise as
+    /// function(address, call_flags).
+    template <class P, class B = base,
+              class = std::enable_if_t<!std::is_same_v<B, detail::invalid_function_base>>>
+    function(typename B::pointer address, const basic_library<P> &owner,
+             load_flags call_flags = load_flags::none)
+        : base(address, owner.flags() | call_flags, owned_state(owner),
+               detail::address_label<Sig>(reinterpret_cast<const void *>(address), call_flags)) {}
+
+    /// As function(address, owner, call_flags), for an address C gave as `void*`.
+    template <class P, class B = base,
+              class = std::enable_if_t<!std::is_same_v<B, detail::invalid_function_base>>>
+    function(void *address, const basic_library<P> &owner, load_flags call_flags = load_flags::none)
+        : function(reinterpret_cast<typename B::pointer>(address), owner, call_flags) {}
+
 private:
+    template <class P>
+    static detail::state_ptr owned_state(const basic_library<P> &owner) {
+        if (!owner.state_)
+            throw error(errc::not_loaded, "ctypes: cannot tie a function of type " +
+                                              detail::type_name<Sig>() +
+                                              " to an empty library object");
+        return owner.state_;
+    }
+
     template <class P>
     friend class basic_library;
     using base::base;
