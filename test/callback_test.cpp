@@ -546,32 +546,6 @@ TEST_CASE("use_errno inside callbacks swaps errno as ctypes does", "[callback][p
     CHECK(seen == EDOM);
 }
 
-TEST_CASE("pool exhaustion is a clear error naming the signature and the macro", "[callback]") {
-    // A signature no other test uses, so the whole pool is this test's.
-    using sig = short(short, short, short);
-    std::vector<ctypes::callback<sig>> live;
-    int k = 1;
-    for (int i = 0; i < CTYPES_CALLBACK_SLOTS; ++i)
-        live.emplace_back([&k, i](short a, short, short) { return short(a + i * k); });
-    try {
-        ctypes::callback<sig> one_more([&k](short, short, short) { return short(k); });
-        FAIL("the pool did not run out");
-    } catch (const ctypes::error &e) {
-        CHECK(e.code() == ctypes::errc::no_callback_slot);
-        const std::string what = e.what();
-        CHECK_THAT(what, Catch::StartsWith("ctypes: cannot make a callback of type short"));
-        CHECK_THAT(what, Catch::Contains("all " + std::to_string(CTYPES_CALLBACK_SLOTS)));
-        CHECK_THAT(what, Catch::Contains("CTYPES_CALLBACK_SLOTS"));
-    }
-    // Every live callback still calls its own callable.
-    for (int i = 0; i < CTYPES_CALLBACK_SLOTS; ++i)
-        CHECK(live[static_cast<std::size_t>(i)].get()(1, 0, 0) == 1 + i);
-    // Destroying one frees its slot.
-    live.erase(live.begin() + 3);
-    ctypes::callback<sig> again([&k](short, short, short) { return short(-k); });
-    CHECK(again.get()(0, 0, 0) == -1);
-}
-
 TEST_CASE("an exception nobody collects ends the program when its thread ends", "[callback]") {
     auto call_int = fixture().get<int(int (*)(int), int)>("call_int").address();
     ctypes::callback<int(int)> cb([](int) -> int { throw std::runtime_error("lost"); });

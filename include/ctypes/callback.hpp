@@ -41,6 +41,7 @@
 #include <utility>
 
 #include "detail/callback_exception.hpp"
+#include "detail/runtime_thunks.hpp"
 #include "detail/type_name.hpp"
 #include "error.hpp"
 #include "flags.hpp"
@@ -64,6 +65,12 @@
 #define CTYPES_DETAIL_STDCALL __attribute__((stdcall))
 #else
 #define CTYPES_DETAIL_STDCALL
+#endif
+// The invoker a 32-bit x86 run-time thunk jumps to takes the record in eax (runtime_thunks.hpp).
+#if defined(__i386__) && (defined(__GNUC__) || defined(__clang__))
+#define CTYPES_DETAIL_REGPARM1 __attribute__((regparm(1)))
+#else
+#define CTYPES_DETAIL_REGPARM1
 #endif
 
 namespace ctypes {
@@ -250,6 +257,10 @@ struct convention_thunk<cdecl_convention> {
         const auto &s = Pool::slots[I];
         return s.invoke(a..., s.record);
     }
+    template <class Record, bool Swap, class R, class... A>
+    static R CTYPES_DETAIL_REGPARM1 runtime(void *record, A... a) noexcept {
+        return invoke_erased<Record, Swap, R, A...>(a..., record);
+    }
 };
 template <>
 struct convention_thunk<stdcall_convention> {
@@ -262,7 +273,23 @@ struct convention_thunk<stdcall_convention> {
         const auto &s = Pool::slots[I];
         return s.invoke(a..., s.record);
     }
+    template <class Record, bool Swap, class R, class... A>
+    static R CTYPES_DETAIL_REGPARM1 CTYPES_DETAIL_STDCALL runtime(void *record, A... a) noexcept {
+        return invoke_erased<Record, Swap, R, A...>(a..., record);
+    }
 };
+
+// What a run-time thunk jumps to for a record: invoke_erased itself where the record goes last
+// (x86-64), the convention's regparm(1) invoker where it goes first (32-bit x86).
+template <class Conv, class Record, bool Swap, class R, class... A>
+void (*runtime_invoker() noexcept)() {
+#if defined(__i386__)
+    return reinterpret_cast<void (*)()>(
+        &convention_thunk<Conv>::template runtime<Record, Swap, R, A...>);
+#else
+    return reinterpret_cast<void (*)()>(&invoke_erased<Record, Swap, R, A...>);
+#endif
+}
 
 template <class R, class... A>
 struct callback_slot {
@@ -374,6 +401,7 @@ template <class Conv, class R, class... A>
 class callback_impl<Conv, R, type_list<A...>> {
     using pool = thunk_pool<Conv, R, A...>;
     static constexpr std::size_t no_slot = static_cast<std::size_t>(-1);
+    static constexpr int runtime_register = runtime_thunk_register<R, A...>();
 
 public:
     /// The C function pointer type, with the convention's attribute.
@@ -471,30 +499,57 @@ private:
             }
             using record = callback_record<R, D>;
             auto *rec = new record{D(std::forward<F>(f)), fb, bits};
-            const std::size_t i = pool::acquire();
-            if (i == pool::size) {
-                delete rec;
-                throw error(errc::no_callback_slot,
-                            "ctypes: cannot make a callback of type " + type_name<R(A...)>() +
-                                ": all " + std::to_string(pool::size) +
-                                " thunks of this signature are in use by live callbacks; "
-                                "destroy unused ones or define CTYPES_CALLBACK_SLOTS to a larger "
-                                "number for the whole program (-DCTYPES_CALLBACK_SLOTS=256)");
-            }
-            pool::slots[i] = {bits ? &invoke_erased<record, true, R, A...>
-                                   : &invoke_erased<record, false, R, A...>,
-                              rec};
-            fn_ = pool::thunk(i);
-            record_ = rec;
             destroy_ = [](void *p) noexcept { delete static_cast<record *>(p); };
-            slot_ = i;
+            record_ = rec;
+            const std::size_t i = pool::acquire();
+            if (i != pool::size) {
+                pool::slots[i] = {bits ? &invoke_erased<record, true, R, A...>
+                                       : &invoke_erased<record, false, R, A...>,
+                                  rec};
+                fn_ = pool::thunk(i);
+                slot_ = i;
+            } else {
+                make_runtime_thunk(bits ? runtime_invoker<Conv, record, true, R, A...>()
+                                        : runtime_invoker<Conv, record, false, R, A...>());
+            }
         }
+    }
+
+    // Beyond the static pool: a thunk made at run time (slot_ is pool::size + its number).
+    void make_runtime_thunk(void (*invoke)()) {
+        std::string why = "this platform makes no thunks at run time, only the static pool of "
+                          "CTYPES_CALLBACK_SLOTS";
+        if constexpr (runtime_register != reg_none) {
+            std::size_t number = 0;
+            why.clear();
+            if (void *thunk = arena_for(runtime_register).acquire(invoke, record_, number, why)) {
+                fn_ = reinterpret_cast<pointer>(thunk);
+                slot_ = pool::size + number;
+                return;
+            }
+        } else if constexpr (CTYPES_DETAIL_RUNTIME_THUNKS) {
+            why = "a thunk made at run time takes only scalar parameters (at most five in "
+                  "integer registers; three on x64 Windows) and a result that is not a struct";
+        }
+        destroy_(std::exchange(record_, nullptr));
+        destroy_ = nullptr;
+        throw error(errc::no_callback_slot,
+                    "ctypes: cannot make a callback of type " + type_name<R(A...)>() + ": all " +
+                        std::to_string(pool::size) +
+                        " static thunks of this signature are in use by live callbacks, and no "
+                        "thunk can be made at run time (" +
+                        why +
+                        "); destroy unused callbacks or define CTYPES_CALLBACK_SLOTS to a larger "
+                        "number for the whole program (-DCTYPES_CALLBACK_SLOTS=256)");
     }
 
     void reset() noexcept {
         if (slot_ != no_slot) {
             destroy_(record_);
-            pool::release(slot_);
+            if (slot_ < pool::size)
+                pool::release(slot_);
+            else if constexpr (runtime_register != reg_none)
+                arena_for(runtime_register).release(slot_ - pool::size);
         }
         fn_ = nullptr;
         record_ = nullptr;
@@ -792,5 +847,6 @@ auto with_user_data(F &&f, exception_result<V> on_error, load_flags flags = load
 } // namespace ctypes
 
 #undef CTYPES_DETAIL_STDCALL
+#undef CTYPES_DETAIL_REGPARM1
 
 #endif
