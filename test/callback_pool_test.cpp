@@ -250,3 +250,38 @@ TEST_CASE("where the system refuses run-time code, a clear error and the static 
     CHECK_THAT(text, Catch::EndsWith("|static pool works"));
 }
 #endif
+
+TEST_CASE("use_errno functions swap errno in a thunk: hundreds live, copies share it",
+          "[callback][pool][errno]") {
+    ctypes::CDLL lib{CTYPES_TEST_SHAPES, ctypes::use_errno};
+    auto plain = ctypes::CDLL{CTYPES_TEST_SHAPES}.get<int(int)>("fail_with_errno");
+    std::vector<ctypes::function<int(int)>> live;
+    for (int i = 0; i < 300; ++i) // beyond the static pool of the signature
+        live.push_back(lib.get<int(int)>("fail_with_errno"));
+    for (std::size_t i = 0; i < live.size(); ++i) {
+        CHECK(live[i].address() == plain.address()); // the loader's address, not the thunk's
+        ctypes::set_errno(0);
+        errno = 0;
+        REQUIRE(live[i](static_cast<int>(i % 100) + 1) == -1);
+        REQUIRE(ctypes::get_errno() == static_cast<int>(i % 100) + 1);
+        REQUIRE(errno == 0); // swapped back
+    }
+    auto copy = live.front();
+    live.clear();
+    ctypes::set_errno(0);
+    CHECK(copy(EDOM) == -1); // the copy keeps the thunk alive
+    CHECK(ctypes::get_errno() == EDOM);
+
+    // A callback's exception through a use_errno function arrives after the swap-back.
+    ctypes::CDLL callbacks{CTYPES_TEST_CALLBACKS, ctypes::use_errno};
+    auto errno_around = callbacks.get<int(void (*)(), int)>("errno_around");
+    ctypes::callback<void()> thrower([] {
+        errno = EILSEQ;
+        throw std::runtime_error("inside");
+    });
+    ctypes::set_errno(0);
+    errno = EBADF;
+    CHECK_THROWS_WITH(errno_around(thrower.get(), EDOM), "inside");
+    CHECK(ctypes::get_errno() == EILSEQ); // what C left in errno
+    CHECK(errno == EBADF);
+}

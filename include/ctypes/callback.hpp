@@ -40,12 +40,14 @@
 #include <type_traits>
 #include <utility>
 
+#include "detail/arguments.hpp"
 #include "detail/callback_exception.hpp"
+#include "detail/hints.hpp"
 #include "detail/runtime_thunks.hpp"
 #include "detail/type_name.hpp"
+#include "errno.hpp"
 #include "error.hpp"
 #include "flags.hpp"
-#include "function.hpp"
 #include "policy.hpp"
 #include "types.hpp"
 

@@ -7,12 +7,15 @@
 
 #include <cstdint>
 #include <cstdio>
+#include <memory>
 #include <string>
 #include <type_traits>
 #include <utility>
 
 #include "detail/arguments.hpp"
+#include "callback.hpp"
 #include "detail/callback_exception.hpp"
+#include "detail/hints.hpp"
 #include "detail/loader.hpp"
 #include "detail/out_call.hpp"
 #include "detail/type_name.hpp"
@@ -21,17 +24,6 @@
 #include "policy.hpp"
 #include "result_check.hpp"
 #include "types.hpp"
-
-#if defined(__GNUC__) || defined(__clang__)
-#define CTYPES_DETAIL_UNLIKELY(x) __builtin_expect(!!(x), 0)
-#define CTYPES_DETAIL_COLD __attribute__((noinline, cold))
-#elif defined(_MSC_VER)
-#define CTYPES_DETAIL_UNLIKELY(x) (x)
-#define CTYPES_DETAIL_COLD __declspec(noinline)
-#else
-#define CTYPES_DETAIL_UNLIKELY(x) (x)
-#define CTYPES_DETAIL_COLD
-#endif
 
 namespace ctypes {
 
@@ -57,35 +49,6 @@ constexpr bool validate_signature() {
         return check_signature<Sig>();
     }
 }
-
-// What a call swaps around the foreign call. Every call, whatever its bits, rethrows what a
-// callback parked during it (see callback.hpp).
-enum capture_bits : unsigned char { capture_errno = 1, capture_last_error = 2 };
-
-inline unsigned char capture_of(load_flags f) noexcept {
-    return static_cast<unsigned char>((has_flags(f, use_errno) ? capture_errno : 0) |
-                                      (has_flags(f, use_last_error) ? capture_last_error : 0));
-}
-
-// Swaps the private errno / last-error copies in on construction and out on destruction; lives
-// exactly as long as the foreign call expression.
-struct capture_scope {
-    unsigned char bits;
-    explicit capture_scope(unsigned char b) noexcept : bits(b) {
-        if (bits & capture_errno)
-            swap_errno();
-        if (bits & capture_last_error)
-            swap_last_error();
-    }
-    ~capture_scope() {
-        if (bits & capture_last_error)
-            swap_last_error();
-        if (bits & capture_errno)
-            swap_errno();
-    }
-    capture_scope(const capture_scope &) = delete;
-    capture_scope &operator=(const capture_scope &) = delete;
-};
 
 inline load_flags flags_of(unsigned char capture) noexcept {
     return static_cast<load_flags>(
@@ -126,8 +89,10 @@ public:
     template <class... X, bool V = Variadic, std::enable_if_t<V || sizeof...(X) == 0, int> = 0>
     R operator()(arg_t<A>... args, const X &...extra) const {
         if constexpr ((true && ... && !std::is_class_v<X>)) {
-            if (CTYPES_DETAIL_UNLIKELY(capture_ != 0))
-                return call_capturing(arg_converter<A>::convert(args)..., extra...);
+            if constexpr (!swaps_in_thunk) {
+                if (CTYPES_DETAIL_UNLIKELY(capture_ != 0))
+                    return call_capturing(arg_converter<A>::convert(args)..., extra...);
+            }
             if constexpr (std::is_void_v<R>) {
                 ptr_(arg_converter<A>::convert(args)..., extra...);
                 if (CTYPES_DETAIL_UNLIKELY(callback_pending != 0))
@@ -137,7 +102,8 @@ public:
                 if (CTYPES_DETAIL_UNLIKELY(callback_pending != 0))
                     rethrow_parked();
                 if constexpr (check::checks)
-                    apply_check<check>(result, name_, load_flags::none,
+                    apply_check<check>(result, name_,
+                                       swaps_in_thunk ? flags_of(capture_) : load_flags::none,
                                        arg_converter<A>::convert(args)..., extra...);
                 return result;
             }
@@ -156,7 +122,7 @@ public:
 
     /// The raw function pointer, valid while this object (or another handle on the same library)
     /// lives. Throws nothing.
-    pointer address() const noexcept { return ptr_; }
+    pointer address() const noexcept { return swap_ ? swap_->target : ptr_; }
     /// The symbol name it was looked up by. Throws nothing.
     const std::string &name() const noexcept { return name_; }
     /// Whether calls swap errno / last-error (use_errno, use_last_error). Every call rethrows
@@ -193,27 +159,53 @@ private:
         }
     }
 
+    // A use_errno / use_last_error function of a signature that callbacks can take calls a
+    // thunk that swaps errno around the real call: a callback<Sig> whose callable is the
+    // foreign function, made at lookup. Then operator() tests nothing before the call, and every
+    // function pays only the test of the pending byte after it (see bench/README.md). Variadic
+    // functions, and signatures no thunk can be made for at run time, test capture_ first.
+    static constexpr bool swaps_in_thunk = !Variadic && is_callback_convention<convention> &&
+                                           !std::is_reference_v<R> &&
+                                           runtime_thunk_register<R, A...>() != reg_none;
+
+    struct swap_thunk {
+        pointer target;
+        callback_impl<convention, R, type_list<A...>> thunk;
+        swap_thunk(pointer p, unsigned char capture)
+            : target(p), thunk([p](A... a) noexcept -> R { return p(a...); }, flags_of(capture)) {}
+    };
+
 protected:
     function_base() = default;
     function_base(pointer p, load_flags f, state_ptr s, std::string name)
-        : ptr_(p), capture_(capture_of(f)), state_(std::move(s)), name_(std::move(name)) {}
+        : ptr_(p), capture_(capture_of(f)), state_(std::move(s)), name_(std::move(name)) {
+        if constexpr (swaps_in_thunk) {
+            if (capture_ != 0) {
+                swap_ = std::make_shared<const swap_thunk>(p, capture_);
+                ptr_ = swap_->thunk.get();
+            }
+        }
+    }
     function_base(const function_base &) = default;
     function_base &operator=(const function_base &) = default;
     // A moved-from function is empty, as documented: bool(f) is false.
     function_base(function_base &&other) noexcept
         : ptr_(std::exchange(other.ptr_, nullptr)), capture_(std::exchange(other.capture_, 0)),
-          state_(std::move(other.state_)), name_(std::move(other.name_)) {}
+          swap_(std::move(other.swap_)), state_(std::move(other.state_)),
+          name_(std::move(other.name_)) {}
     function_base &operator=(function_base &&other) noexcept {
         ptr_ = std::exchange(other.ptr_, nullptr);
         capture_ = std::exchange(other.capture_, 0);
+        swap_ = std::move(other.swap_);
         state_ = std::move(other.state_);
         name_ = std::move(other.name_);
         return *this;
     }
     ~function_base() = default;
 
-    pointer ptr_ = nullptr;
+    pointer ptr_ = nullptr; // what operator() calls: the function, or its swap thunk
     unsigned char capture_ = 0;
+    std::shared_ptr<const swap_thunk> swap_; // shared by copies; null without a swap thunk
     state_ptr state_; // keeps the library mapped; never touched on the call path
     std::string name_;
 };
