@@ -4,23 +4,26 @@
 
 #include <ctypes/ctypes.hpp>
 
-#include <expat.h>
-
 #include <cerrno>
-#include <csignal>
 #include <cstddef>
 #include <cstring>
-#include <linux/filter.h>
-#include <linux/seccomp.h>
 #include <memory>
 #include <stdexcept>
 #include <string>
+#include <vector>
+
+#if !defined(_WIN32)
+#include <expat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#endif
+#if defined(__linux__)
+#include <linux/filter.h>
+#include <linux/seccomp.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
-#include <sys/wait.h>
-#include <unistd.h>
-#include <vector>
+#endif
 
 namespace {
 
@@ -67,6 +70,7 @@ TEST_CASE("5,000 live capturing callbacks of one signature, each called through 
     CHECK(call_int(live.back().get(), 0) == count - 1);
 }
 
+#if !defined(_WIN32)
 TEST_CASE("qsort with thousands of live comparators: run-time thunks of every register",
           "[callback][pool][posix]") {
     ctypes::CDLL libc{"libc.so.6"};
@@ -182,6 +186,8 @@ TEST_CASE("libexpat: 150 live parsers, one closure per handler per parser", "[ca
     for (XML_Parser h : handles)
         free_parser(h);
 }
+
+#endif
 
 #if defined(__linux__)
 TEST_CASE("where the system refuses run-time code, a clear error and the static pool serves",
