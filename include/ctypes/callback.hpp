@@ -14,7 +14,9 @@
 ///   function pointers that may throw) takes one thunk from a fixed pool per signature. The
 ///   thunk loads its slot (the callable's address and a typed invoker) and calls through it:
 ///   one extra indirect call. The pool has CTYPES_CALLBACK_SLOTS thunks per signature and
-///   convention; a slot is free again when its callback is destroyed.
+///   convention; a slot is free again when its callback is destroyed. Beyond the pool, the same
+///   two-instruction thunk is written at run time into W^X pages (runtime_thunks.hpp), where
+///   the processor and signature allow it and the system accepts run-time code.
 ///
 /// Exceptions never unwind through C: an exception escaping the callable is caught in the thunk,
 /// the C caller receives a value-initialised result (or the value given with on_exception()),
@@ -51,8 +53,9 @@
 #include "policy.hpp"
 #include "types.hpp"
 
-/// How many capturing callbacks of one signature and convention may be alive at once (the size
-/// of each signature's thunk pool; default 64). To change it, define it to the same value in every
+/// The size of each signature's static thunk pool (default 64): how many capturing callbacks of
+/// one signature and convention are served without run-time code, and how many may be alive at
+/// once where no thunk can be made at run time. To change it, define it to the same value in every
 /// translation unit of the program, best on the compiler command line
 /// (`-DCTYPES_CALLBACK_SLOTS=256`): two values in one program break the one-definition rule.
 /// Each signature used with a capturing callable instantiates that many two-instruction thunks.
@@ -105,14 +108,14 @@ inline std::exception_ptr take_callback_exception() noexcept {
 /// A null handler restores the default, std::terminate, which prints the exception's type and
 /// what(). Any thread may set it at any time; it applies to threads ending afterwards.
 /// \return the previous handler (null for the default). Throws nothing.
-/// \see Python's `sys.unraisablehook`:
-/// https://docs.python.org/3/library/sys.html#sys.unraisablehook \code
+/// \code
 /// ctypes::set_callback_exception_handler([](std::exception_ptr e) noexcept {
 ///     try { std::rethrow_exception(e); }
 ///     catch (const std::exception &x) { std::fprintf(stderr, "callback: %s\n", x.what()); }
 ///     catch (...) {}
 /// });
 /// \endcode
+/// \see https://docs.python.org/3/library/sys.html#sys.unraisablehook (Python's hook)
 inline callback_exception_handler
 set_callback_exception_handler(callback_exception_handler handler) noexcept {
     return detail::callback_handler().exchange(handler, std::memory_order_acq_rel);
@@ -472,8 +475,9 @@ public:
             return result;
         }
     }
-    /// True when the pointer is one of the signature's pool thunks (a callable with state);
-    /// false for stateless callables and noexcept function pointers. Throws nothing.
+    /// True when the pointer is a thunk of the signature's pool or one made at run time (a
+    /// callable with state); false for stateless callables and noexcept function pointers.
+    /// Throws nothing.
     bool uses_slot() const noexcept { return slot_ != no_slot; }
 
 private:
@@ -684,8 +688,9 @@ struct user_data_target {
 /// Cost per call from C: none for a noexcept function pointer of exactly Sig (handed out as
 /// is) and for stateless callables (a static thunk that contains the callable's body); one
 /// extra indirect call for callables with state, which take a thunk from a per-signature pool
-/// of CTYPES_CALLBACK_SLOTS. Any number of threads may create, call and destroy callbacks at
-/// once; calling one callable from several threads at once is as safe as the callable is.
+/// of CTYPES_CALLBACK_SLOTS, then thunks made at run time (no limit but memory). Any number of
+/// threads may create, call and destroy callbacks at once; calling one callable from several
+/// threads at once is as safe as the callable is.
 ///
 /// \par Exceptions
 /// An exception escaping the callable never unwinds through C: the thunk catches it, returns the
@@ -701,9 +706,12 @@ struct user_data_target {
 /// flag makes even a stateless callable take a pool slot.
 ///
 /// \throws error (errc::no_callback_slot) when all CTYPES_CALLBACK_SLOTS thunks of the signature
-/// are in use; what() names the signature and the macro. \throws error (errc::bad_flags) when
-/// `flags` has anything but use_errno and use_last_error. \throws error (errc::empty_callable)
-/// for a null function pointer or an empty std::function. \throws std::bad_alloc.
+/// are in use and no thunk can be made at run time (another processor, a signature no run-time
+/// thunk fits, or the system refusing run-time code); what() names the signature, the reason
+/// (the system's own text, such as `mprotect: Permission denied`) and the macro. \throws error
+/// (errc::bad_flags) when `flags` has anything but use_errno and use_last_error. \throws error
+/// (errc::empty_callable) for a null function pointer or an empty std::function. \throws
+/// std::bad_alloc.
 /// \see https://docs.python.org/3/library/ctypes.html#ctypes.CFUNCTYPE
 /// \code
 /// int calls = 0;

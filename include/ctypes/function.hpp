@@ -254,8 +254,12 @@ struct function_base_for<Sig, Policy, true> {
 /// oledll_policy, or ctypes::policy<Conv, Check>).
 ///
 /// Copyable and movable; every copy keeps the library mapped (Guarantee 3), so the pointer it
-/// calls can never dangle. The call itself is one indirect call plus, only when use_errno or
-/// use_last_error is on, the swaps around it.
+/// calls can never dangle. The call itself is one indirect call and one test of a per-thread
+/// byte after it (the rethrow of callback exceptions); with use_errno or use_last_error, the call
+/// goes through a thunk that swaps errno around it, made at lookup from the signature's callback
+/// pool (see callback.hpp: where no thunk can be made at run time, making more than
+/// CTYPES_CALLBACK_SLOTS of them for one signature throws error, errc::no_callback_slot, even
+/// from a `std::error_code&` lookup). Variadic signatures test the flags before the call instead.
 /// \see ctypes `_FuncPtr`: https://docs.python.org/3/library/ctypes.html#foreign-functions
 /// \code
 /// ctypes::CDLL libm{"libm.so.6"};
@@ -284,7 +288,8 @@ public:
     /// library loaded (see the form taking the owner).
     /// \param call_flags `use_errno`, `use_last_error` (`rethrow_callbacks` is accepted).
     /// \throws error (errc::null_symbol) for a null address; error (errc::bad_flags) for any
-    /// other flag.
+    /// other flag; with use_errno / use_last_error, what making its swap thunk throws (see the
+    /// class comment).
     /// \see https://docs.python.org/3/library/ctypes.html#function-prototypes
     /// \code
     /// auto get_op = lib.get<int (*(const char *))(int, int)>("get_op");
