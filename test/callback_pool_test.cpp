@@ -23,6 +23,8 @@
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
+
+#include "run_command.hpp"
 #endif
 
 namespace {
@@ -236,11 +238,7 @@ TEST_CASE("where the system refuses run-time code, a clear error and the static 
         _exit(0);
     }
     close(err[1]);
-    std::string text;
-    char buf[512];
-    for (ssize_t n; (n = read(err[0], buf, sizeof buf)) > 0;)
-        text.append(buf, static_cast<std::size_t>(n));
-    close(err[0]);
+    const std::string text = test_command::read_all(err[0]);
     int status = 0;
     REQUIRE(waitpid(child, &status, 0) == child);
     REQUIRE(WIFEXITED(status));

@@ -20,6 +20,8 @@
 #include <unistd.h>
 #include <vector>
 
+#include "run_command.hpp"
+
 namespace {
 
 const ctypes::CDLL &libc() {
@@ -560,11 +562,7 @@ TEST_CASE("an exception nobody collects ends the program when its thread ends", 
         _exit(0);                                           // not reached: terminate first
     }
     close(err[1]);
-    std::string text;
-    char buf[256];
-    for (ssize_t n; (n = read(err[0], buf, sizeof buf)) > 0;)
-        text.append(buf, static_cast<std::size_t>(n));
-    close(err[0]);
+    const std::string text = test_command::read_all(err[0]);
     int status = 0;
     REQUIRE(waitpid(child, &status, 0) == child);
     CHECK(WIFSIGNALED(status));
