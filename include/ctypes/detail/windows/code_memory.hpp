@@ -19,7 +19,7 @@ inline std::size_t page_size() noexcept {
 }
 
 inline std::string last_error(const char *call) {
-    return std::string(call) + ": " + system_message(::GetLastError());
+    return std::string(call) + ": " + win32::system_message(::GetLastError());
 }
 
 inline void *map_writable(std::size_t bytes, std::string &why) {
