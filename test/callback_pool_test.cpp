@@ -60,8 +60,10 @@ TEST_CASE("5,000 live capturing callbacks of one signature, each called through 
     for (int i = 0; i < count; ++i)
         REQUIRE(calls[static_cast<std::size_t>(i)] == 1);
     // An exception from a run-time thunk reaches the caller like any other.
-    ctypes::callback<int(int)> thrower([&calls](int) -> int { throw std::runtime_error("late"); });
-    CHECK_THROWS_WITH(call_int(thrower.get(), 1), "late");
+    ctypes::callback<int(int)> thrower(
+        [&calls](int) -> int { throw std::runtime_error("late " + std::to_string(calls.size())); });
+    CHECK(thrower.uses_slot());
+    CHECK_THROWS_WITH(call_int(thrower.get(), 1), "late 5000");
     // Freed thunks are taken again, with their new callables.
     live.erase(live.begin() + 10, live.begin() + 4000);
     std::vector<ctypes::callback<int(int)>> again;

@@ -14,11 +14,13 @@
 #include <string>
 #include <system_error>
 
-#if !defined(MAP_ANONYMOUS) && defined(MAP_ANON)
-#define MAP_ANONYMOUS MAP_ANON
-#endif
-
 namespace ctypes::detail::code_memory {
+
+#if defined(MAP_ANONYMOUS)
+inline constexpr int map_anonymous = MAP_ANONYMOUS;
+#else
+inline constexpr int map_anonymous = MAP_ANON; // older BSDs and macOS spell it so
+#endif
 
 inline std::size_t page_size() noexcept {
     const long n = ::sysconf(_SC_PAGESIZE);
@@ -31,7 +33,7 @@ inline std::string last_error(const char *call) {
 
 // Read-write pages, or null with the reason in `why`.
 inline void *map_writable(std::size_t bytes, std::string &why) {
-    void *p = ::mmap(nullptr, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    void *p = ::mmap(nullptr, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | map_anonymous, -1, 0);
     if (p == MAP_FAILED) {
         why = last_error("mmap");
         return nullptr;
