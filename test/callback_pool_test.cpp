@@ -75,7 +75,7 @@ TEST_CASE("5,000 live capturing callbacks of one signature, each called through 
 }
 
 #if !defined(_WIN32)
-TEST_CASE("qsort with thousands of live comparators: run-time thunks of every register",
+TEST_CASE("qsort with 300 live comparators, and run-time thunks in other registers",
           "[callback][pool][posix]") {
     ctypes::CDLL libc{"libc.so.6"};
     auto qsort = libc.get<void(void *, std::size_t, std::size_t, comparator *)>("qsort");
