@@ -43,6 +43,8 @@ public:
 
     bool is_self() const noexcept { return self_; }
     const std::string &utf8() const noexcept { return utf8_; }
+    // Where the name has a NUL byte, which no loader can be given; npos when it has none.
+    std::size_t nul_at() const noexcept { return utf8_.find('\0'); }
 
 private:
     bool self_ = false;
@@ -63,7 +65,7 @@ inline constexpr bool is_ordinal_type_v =
 // duration of the lookup) or, on Windows, an export ordinal (any integer; 1 to 65535 exist).
 struct symbol_name {
     symbol_name(const char *s) noexcept : value(s) {}
-    symbol_name(const std::string &s) noexcept : value(s.c_str()) {}
+    symbol_name(const std::string &s) noexcept : value(s.c_str()), nul_at(s.find('\0')) {}
     template <class I, std::enable_if_t<is_ordinal_type_v<I>, int> = 0>
     symbol_name(I number) noexcept
         : by_ordinal(true), ordinal(in_range(number) ? static_cast<unsigned short>(number) : 0),
@@ -87,6 +89,9 @@ struct symbol_name {
     bool is_null() const noexcept {
         return by_ordinal ? ordinal == 0 : value == nullptr;
     }
+    bool has_nul() const noexcept {
+        return nul_at != std::string::npos;
+    }
     // For messages: 'name' or ordinal 7.
     std::string quoted() const {
         if (by_ordinal)
@@ -107,6 +112,7 @@ struct symbol_name {
     }
 
     const char *value = nullptr;
+    std::size_t nul_at = std::string::npos; // a std::string name's embedded NUL, if any
     bool by_ordinal = false;
     unsigned short ordinal = 0; // 0 when `requested` is not a valid ordinal
     long long requested = 0;
@@ -143,7 +149,8 @@ public:
     /// \param flags `rtld_*` flags (`rtld_now | rtld_local` unless `rtld_lazy` or `rtld_global`
     /// is given), and `use_errno` / `use_last_error` for every function looked up.
     /// \throws load_error when the loader refuses, with its own text: `ctypes: cannot load
-    /// 'libfoo.so': libfoo.so: cannot open shared object file: No such file or directory`.
+    /// 'libfoo.so': libfoo.so: cannot open shared object file: No such file or directory`; and
+    /// (errc::load_failed) before the loader is asked when the name has an embedded NUL.
     /// code() is errc::load_failed on POSIX and the `GetLastError()` value on Windows.
     /// \note POSIX: `dlopen`. Windows: `LoadLibraryExW`; a path with a directory also loads its
     /// dependencies from that directory; a bare name never searches the current directory.
@@ -230,17 +237,16 @@ public:
     /// \param call_flags `use_errno`, `use_last_error`, `rethrow_callbacks` for this function,
     /// added to the library's own.
     /// \throws symbol_error when there is no such export (errc::symbol_not_found, with the
-    /// loader's text; on Windows the `GetLastError()` value, 127 `ERROR_PROC_NOT_FOUND`, in
-    /// std::system_category()), it resolves to NULL (errc::null_symbol), the symbol table says
-    /// it is a data object (errc::not_a_function, ELF only), or (32-bit Windows, stdcall) only a
-    /// decorated export with another `@N` exists (errc::argument_size_mismatch: "declared N
-    /// bytes of arguments, the library exports M"). \throws load_error when the object is
-    /// empty. \throws error (errc::bad_flags) when `call_flags` has an `rtld_*` flag.
-    /// \note POSIX `dlsym`, which also searches the library's dependencies; Windows
-    /// `GetProcAddress`, by name or by ordinal (`MAKEINTRESOURCEA`). On 32-bit Windows a stdcall
-    /// lookup that misses the plain name tries `_name@N` (MSVC) and `name@N` (MinGW), N being
-    /// the signature's bytes of arguments.
-    /// \see
+    /// loader's text; also for a std::string name with an embedded NUL, never truncated; on Windows
+    /// the `GetLastError()` value, 127 `ERROR_PROC_NOT_FOUND`, in std::system_category()), it
+    /// resolves to NULL (errc::null_symbol), the symbol table says it is a data object
+    /// (errc::not_a_function, ELF only), or (32-bit Windows, stdcall) only a decorated export with
+    /// another `@N` exists (errc::argument_size_mismatch: "declared N bytes of arguments, the
+    /// library exports M"). \throws load_error when the object is empty. \throws error
+    /// (errc::bad_flags) when `call_flags` has an `rtld_*` flag. \note POSIX `dlsym`, which also
+    /// searches the library's dependencies; Windows `GetProcAddress`, by name or by ordinal
+    /// (`MAKEINTRESOURCEA`). On 32-bit Windows a stdcall lookup that misses the plain name tries
+    /// `_name@N` (MSVC) and `name@N` (MinGW), N being the signature's bytes of arguments. \see
     /// https://learn.microsoft.com/en-us/windows/win32/api/libloaderapi/nf-libloaderapi-getprocaddress
     /// \code
     /// auto crc32 = libz.get<unsigned long(unsigned long, const unsigned char *,
@@ -343,7 +349,7 @@ public:
     /// that ordinal) with a non-null address. Throws nothing; false for an empty object or a null
     /// name.
     bool has(detail::symbol_name name) const noexcept {
-        if (!state_ || name.is_null())
+        if (!state_ || name.is_null() || name.has_nul())
             return false;
         try {
             detail::os_error err;
@@ -454,6 +460,13 @@ private:
     void open(const detail::path_arg &path, load_flags flags, std::error_code &ec,
               std::string *message) {
         ec.clear();
+        if (path.nul_at() != std::string::npos) {
+            ec = errc::load_failed;
+            if (message)
+                *message = detail::embedded_nul_text(
+                    "load '" + path.utf8().substr(0, path.nul_at()) + "'", path.nul_at());
+            return;
+        }
         detail::os_error err;
         const auto native = detail::native_loader::native_path(path.utf8());
         auto handle = detail::native_loader::open(path.is_self() ? nullptr : &native, flags, err);
@@ -522,6 +535,12 @@ private:
         if (!name.by_ordinal && !name.value)
             return fail(errc::symbol_not_found, [&] {
                 return "ctypes: cannot look up a null symbol name in '" + display_name() + "'";
+            });
+        if (name.has_nul())
+            return fail(errc::symbol_not_found, [&] {
+                return detail::embedded_nul_text("look up symbol " + name.quoted() + " in '" +
+                                                     display_name() + "'",
+                                                 name.nul_at);
             });
         const auto quoted = [&] {
             return (name.by_ordinal ? "" : "symbol ") + name.quoted() + " in '" + display_name() +

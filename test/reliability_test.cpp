@@ -1,0 +1,50 @@
+// Reliability on hostile and unusual input: names with embedded NULs, plugins that export the
+// same allocator, thread-local and copy-relocated exports, relative paths after chdir, files the
+// loader must not see, dependency graphs built to make the load-failure diagnosis slow.
+#include <catch2/catch.hpp>
+
+#include <ctypes/ctypes.hpp>
+
+#include <cstdlib>
+#include <filesystem>
+#include <string>
+#include <system_error>
+
+#include "platform.hpp"
+
+TEST_CASE("a library name with an embedded NUL is refused, not truncated", "[library][errors]") {
+    const std::string name = std::string(CTYPES_TEST_SHAPES) + std::string("\0/x", 3);
+    try {
+        ctypes::CDLL lib{name};
+        FAIL("a name with an embedded NUL loaded " + lib.path());
+    } catch (const ctypes::load_error &e) {
+        CHECK(e.code() == ctypes::errc::load_failed);
+        CHECK_THAT(e.what(), Catch::Contains("embedded NUL") && Catch::Contains("byte " + std::to_string(std::string(CTYPES_TEST_SHAPES).size())));
+    }
+    std::error_code ec;
+    ctypes::CDLL lib{name, ec};
+    CHECK(ec == ctypes::errc::load_failed);
+    CHECK_FALSE(lib);
+    CHECK_THROWS_AS(ctypes::CDLL{std::filesystem::path(name)}, ctypes::load_error);
+}
+
+TEST_CASE("a symbol name with an embedded NUL is refused, not truncated", "[library][errors]") {
+    ctypes::CDLL lib{CTYPES_TEST_SHAPES};
+    const std::string name("add_i32\0evil", 12);
+    try {
+        lib.get<int(int, int)>(name);
+        FAIL("a symbol name with an embedded NUL was found");
+    } catch (const ctypes::symbol_error &e) {
+        CHECK(e.code() == ctypes::errc::symbol_not_found);
+        CHECK_THAT(e.what(), Catch::Contains("'add_i32'") && Catch::Contains("embedded NUL") &&
+                                 Catch::Contains("byte 7"));
+    }
+    std::error_code ec;
+    CHECK_FALSE(lib.get<int(int, int)>(name, ec));
+    CHECK(ec == ctypes::errc::symbol_not_found);
+    CHECK_FALSE(lib.has(name));
+    CHECK_FALSE(lib.try_get<int(int, int)>(name));
+    CHECK_THROWS_AS(lib.var<int>(std::string("counter\0", 8)), ctypes::symbol_error);
+    CHECK(lib.get<int(int, int)>(std::string("add_i32"))(2, 3) == 5); // the clean name still works
+}
+
