@@ -19,7 +19,10 @@ TEST_CASE("a library name with an embedded NUL is refused, not truncated", "[lib
         FAIL("a name with an embedded NUL loaded " + lib.path());
     } catch (const ctypes::load_error &e) {
         CHECK(e.code() == ctypes::errc::load_failed);
-        CHECK_THAT(e.what(), Catch::Contains("embedded NUL") && Catch::Contains("byte " + std::to_string(std::string(CTYPES_TEST_SHAPES).size())));
+        CHECK_THAT(
+            e.what(),
+            Catch::Contains("embedded NUL") &&
+                Catch::Contains("byte " + std::to_string(std::string(CTYPES_TEST_SHAPES).size())));
     }
     std::error_code ec;
     ctypes::CDLL lib{name, ec};
@@ -48,3 +51,32 @@ TEST_CASE("a symbol name with an embedded NUL is refused, not truncated", "[libr
     CHECK(lib.get<int(int, int)>(std::string("add_i32"))(2, 3) == 5); // the clean name still works
 }
 
+#if !defined(_WIN32)
+#include <dlfcn.h>
+#include <unistd.h>
+
+TEST_CASE("a plugin's free is its own when another plugin exports the same name globally",
+          "[memory][owned][posix]") {
+    ctypes::CDLL a{CTYPES_TEST_PLUGIN_A, ctypes::rtld_global};
+    for (const char *path : {CTYPES_TEST_PLUGIN_B, CTYPES_TEST_PLUGIN_SYMBOLIC}) {
+        INFO(path);
+        ctypes::CDLL b{path};
+        auto own_frees = b.get<int()>("plugin_free_count");
+        auto foreign_frees = b.get<int()>("plugin_foreign_free_count");
+        auto a_foreign_frees = a.get<int()>("plugin_foreign_free_count");
+        const int before = own_frees();
+        CHECK(b.get_free("plugin_free").get().address() ==
+              b.get<void(void *)>("plugin_free").address());
+        {
+            auto alloc = b.get_owning<int *()>("plugin_alloc", "plugin_free");
+            auto block = alloc();
+            REQUIRE(block);
+            CHECK(*block == b.get<int()>("plugin_tag")());
+        }
+        CHECK(own_frees() == before + 1);
+        CHECK(foreign_frees() == 0);
+        CHECK(a_foreign_frees() == 0); // the global plugin's allocator never saw the block
+    }
+}
+
+#endif

@@ -278,9 +278,13 @@ public:
     /// library allocated (ctypes has no equivalent: there the caller must remember to call it).
     /// \param name the export that frees, called as `void(void*)`: `"free"`, `"sqlite3_free"`.
     /// It must be exported by this library (or a dependency); the deleter then calls the
-    /// definition the library's own calls reach: on ELF that is the first one in the global scope
-    /// when there is one (an interposed `free`: AddressSanitizer's, jemalloc's via LD_PRELOAD),
-    /// unless the library was loaded with rtld_deepbind. Either way it keeps this library loaded.
+    /// definition the library's own calls reach. On ELF that is the first one in the global scope
+    /// (an interposed `free`: AddressSanitizer's, jemalloc's via LD_PRELOAD) when the library
+    /// imports the name or its own code refers to its definition through a relocation, as libc
+    /// does for `free`; it is the library's own definition when the library defines the name and
+    /// never refers to it so (a plugin's allocator pair, `-Bsymbolic-functions`), whatever
+    /// another library loaded rtld_global exports, and with rtld_deepbind. Either way it keeps
+    /// this library loaded.
     /// \throws like get().
     /// \code
     /// auto msg = sqlite.get_free("sqlite3_free").own(errmsg); // owned_ptr<char>
@@ -634,7 +638,7 @@ private:
                                               detail::symbol_name name) const {
         if (!f || has_flags(state_->flags, rtld_deepbind))
             return f;
-        void *global = detail::native_loader::global_symbol(name.value);
+        void *global = detail::native_loader::global_symbol(state_->handle, name.value);
         if (!global || global == reinterpret_cast<void *>(f.address()))
             return f;
         using fn = function<void(void *), FnPolicy>;

@@ -90,13 +90,29 @@ struct native_loader {
         return p;
     }
 
-    // The definition of `name` that a library's own calls reach under ELF's default binding: the
-    // global scope is searched first (symbol interposition: a sanitizer's or an LD_PRELOADed
-    // malloc/free), the library's own scope after. Null when the global scope has none.
-    static void *global_symbol(const char *name) noexcept {
+    // The definition of `name` that the library `h`'s own code pairs with, when it is not the
+    // one dlsym(h, name) gives; null otherwise. Under ELF's default binding the library's own
+    // references go to the global scope first (symbol interposition: a sanitizer's or an
+    // LD_PRELOADed malloc/free), so the global definition is the right one when the library
+    // imports the name (undefined in its own .dynsym) or refers to its own definition through a
+    // relocation. A library that defines the name and never refers to it that way (a plugin's
+    // own allocator pair, -Bsymbolic-functions) pairs with its own definition, whatever another
+    // library loaded rtld_global exports.
+    static void *global_symbol(handle_type h, const char *name) noexcept {
 #if defined(__ELF__) && defined(RTLD_DEFAULT)
+#ifdef CTYPES_DETAIL_HAS_LINK_MAP
+        struct link_map *own = nullptr;
+        if (h && ::dlinfo(h, RTLD_DI_LINKMAP, &own) == 0 && own) {
+            const elf::own_binding binding = elf::binding_of(own, name);
+            if (binding.defines && !binding.relocates)
+                return nullptr;
+        }
+#else
+        (void)h;
+#endif
         return ::dlsym(RTLD_DEFAULT, name);
 #else
+        (void)h;
         (void)name;
         return nullptr;
 #endif

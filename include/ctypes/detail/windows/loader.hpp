@@ -100,7 +100,7 @@ struct native_loader {
     static bool self_is_owned() noexcept { return false; }
 
     // PE imports name their DLL: there is no interposition, a library's calls reach its own.
-    static void *global_symbol(const char *) noexcept { return nullptr; }
+    static void *global_symbol(handle_type, const char *) noexcept { return nullptr; }
 
     static void *symbol(handle_type h, const char *name, os_error &err) {
         void *p = reinterpret_cast<void *>(GetProcAddress(h, name));
