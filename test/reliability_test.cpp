@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <string>
 #include <system_error>
+#include <thread>
 
 #include "platform.hpp"
 
@@ -77,6 +78,40 @@ TEST_CASE("a plugin's free is its own when another plugin exports the same name 
         CHECK(foreign_frees() == 0);
         CHECK(a_foreign_frees() == 0); // the global plugin's allocator never saw the block
     }
+}
+
+TEST_CASE("a thread-local export is refused by get and is the calling thread's in var",
+          "[variable][posix]") {
+    ctypes::CDLL lib{CTYPES_TEST_TLS};
+    try {
+        lib.get<int()>("tls_counter");
+        FAIL("get<int()> accepted a thread-local variable");
+    } catch (const ctypes::symbol_error &e) {
+        CHECK(e.code() == ctypes::errc::not_a_function);
+        CHECK_THAT(e.what(), Catch::Contains("thread-local variable of 4 bytes"));
+    }
+    auto address_of = lib.get<int *()>("tls_counter_address");
+    auto counter = lib.var<int>("tls_counter");
+    CHECK(counter.get() == address_of());
+    CHECK(*counter == 7);
+    *counter = 11;
+    CHECK(lib.get<int()>("tls_counter_value")() == 11);
+    int *other_thread = nullptr, *other_var = nullptr;
+    std::thread([&] {
+        other_thread = address_of();
+        other_var = lib.var<int>("tls_counter").get();
+    }).join();
+    CHECK(other_var == other_thread);
+    CHECK(other_var != counter.get()); // each thread has its own instance
+
+    try {
+        lib.var<char[8]>("tls_block");
+        FAIL("var<char[8]> accepted a 4096-byte thread-local variable");
+    } catch (const ctypes::symbol_error &e) {
+        CHECK(e.code() == ctypes::errc::size_mismatch);
+        CHECK_THAT(e.what(), Catch::Contains("thread-local variable of 4096 bytes"));
+    }
+    CHECK(lib.var<char[4096]>("tls_block"));
 }
 
 #endif

@@ -369,6 +369,9 @@ public:
     /// \throws symbol_error when there is no such export, it resolves to NULL, or (ELF) the
     /// symbol table says it is a function (errc::not_an_object) or an object whose size is not
     /// `sizeof(T)` (errc::size_mismatch). \throws load_error when the object is empty.
+    /// \note A thread-local export (ELF `STT_TLS`, `__thread`/`thread_local`) gives the calling
+    /// thread's instance, size-checked like any object: valid on that thread only, and only
+    /// while that thread lives (glibc's `dlsym` resolves TLS that way).
     /// \code
     /// auto version = libfoo.var<const int>("foo_version");
     /// \endcode
@@ -588,20 +591,25 @@ private:
         const detail::symbol_facts facts =
             detail::native_loader::facts_of(state_->handle, p, name.value ? name.value : "");
         using k = detail::symbol_facts;
+        const auto data_kind = [&] {
+            return std::string(facts.kind == k::tls ? "a thread-local variable" : "a data object");
+        };
         if (kind == wanted::function && (facts.kind == k::object || facts.kind == k::tls))
             return fail(errc::not_a_function, [&] {
-                return "ctypes: " + quoted() + " is a data object of " +
+                return "ctypes: " + quoted() + " is " + data_kind() + " of " +
                        std::to_string(facts.size) + " bytes, not a function; use var<T>()";
             });
         if (kind == wanted::object && facts.kind == k::function)
             return fail(errc::not_an_object, [&] {
                 return "ctypes: " + quoted() + " is a function, not a data object; use get<Sig>()";
             });
-        if (kind == wanted::object && facts.kind == k::object && facts.size != 0 &&
-            facts.size != size)
+        if (kind == wanted::object && (facts.kind == k::object || facts.kind == k::tls) &&
+            facts.size != 0 && facts.size != size)
             return fail(errc::size_mismatch, [&] {
-                return "ctypes: " + quoted() + " is an object of " + std::to_string(facts.size) +
-                       " bytes, but var<T>() declares " + std::to_string(size) + " (sizeof(T))";
+                return "ctypes: " + quoted() + " is " +
+                       (facts.kind == k::tls ? data_kind() : std::string("an object")) + " of " +
+                       std::to_string(facts.size) + " bytes, but var<T>() declares " +
+                       std::to_string(size) + " (sizeof(T))";
             });
         return p;
     }

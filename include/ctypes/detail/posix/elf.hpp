@@ -143,6 +143,24 @@ inline bool lookup_exact(const struct link_map *map, const char *name, const voi
     });
 }
 
+// Whether `map`'s own .dynsym defines `name` as a thread-local variable (STT_TLS) that lies at
+// `address` in the thread's TLS block `block` (null when the block is not known: any TLS entry of
+// that name then matches); if so, its facts in `out`.
+inline bool lookup_tls(const struct link_map *map, const char *name, const void *address,
+                       const void *block, symbol_facts &out) noexcept {
+    const dynamic_tables t = read_tables(map);
+    if (!t.usable())
+        return false;
+    return for_each_named(t, name, [&](const ElfW(Sym) & s) {
+        if (ELF64_ST_TYPE(s.st_info) != STT_TLS)
+            return false;
+        if (block && static_cast<const char *>(block) + s.st_value != address)
+            return false;
+        out = facts_of(s);
+        return true;
+    });
+}
+
 // How many entries .dynsym has. The dynamic section does not record it: DT_HASH's nchain is the
 // count; with DT_GNU_HASH only, it is one past the last chain entry reached from the highest
 // bucket (every symbol at or above symoffset is in exactly one chain).

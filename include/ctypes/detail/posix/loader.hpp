@@ -175,9 +175,19 @@ struct native_loader {
 #ifdef CTYPES_DETAIL_HAS_LINK_MAP
         struct link_map *own = nullptr;
         symbol_facts facts;
-        if (h && ::dlinfo(h, RTLD_DI_LINKMAP, &own) == 0 && own &&
-            elf::lookup_exact(own, name, address, facts))
-            return facts;
+        if (h && ::dlinfo(h, RTLD_DI_LINKMAP, &own) == 0 && own) {
+            if (elf::lookup_exact(own, name, address, facts))
+                return facts;
+            // A thread-local export resolves to the calling thread's instance, which lies in no
+            // image: its .dynsym value is an offset into the module's TLS block.
+            void *block = nullptr;
+#ifdef RTLD_DI_TLS_DATA
+            if (::dlinfo(h, RTLD_DI_TLS_DATA, &block) != 0)
+                block = nullptr;
+#endif
+            if (elf::lookup_tls(own, name, address, block, facts))
+                return facts;
+        }
         Dl_info info;
         struct link_map *map = nullptr;
         if (::dladdr1(address, &info, reinterpret_cast<void **>(&map), RTLD_DL_LINKMAP) && map)
