@@ -114,4 +114,20 @@ TEST_CASE("a thread-local export is refused by get and is the calling thread's i
     CHECK(lib.var<char[4096]>("tls_block"));
 }
 
+TEST_CASE("var<T> gives the program's copy of a copy-relocated object, the one libc uses",
+          "[variable][posix]") {
+    ctypes::CDLL libc{"libc.so.6"};
+    auto env = libc.var<char **>("environ");
+    CHECK(env.get() == &environ); // the executable's own definition
+    CHECK(static_cast<void *>(env.get()) == ::dlsym(RTLD_DEFAULT, "environ"));
+    static char entry[] = "CTYPES_TEST_ENVIRON_WRITE=seen";
+    char *replacement[] = {entry, nullptr};
+    char **saved = *env;
+    *env = replacement;
+    const char *seen = std::getenv("CTYPES_TEST_ENVIRON_WRITE");
+    *env = saved;
+    REQUIRE(seen != nullptr);
+    CHECK(std::string(seen) == "seen");
+}
+
 #endif

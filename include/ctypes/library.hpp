@@ -369,6 +369,10 @@ public:
     /// \throws symbol_error when there is no such export, it resolves to NULL, or (ELF) the
     /// symbol table says it is a function (errc::not_an_object) or an object whose size is not
     /// `sizeof(T)` (errc::size_mismatch). \throws load_error when the object is empty.
+    /// \note When the running program holds a copy of the object (an executable's copy
+    /// relocation: `environ`, `stdout`) and defines it with the same size,
+    /// that copy is returned: the library's own code uses it, not its original (ELF; Python's
+    /// ctypes returns the stale original).
     /// \note A thread-local export (ELF `STT_TLS`, `__thread`/`thread_local`) gives the calling
     /// thread's instance, size-checked like any object: valid on that thread only, and only
     /// while that thread lives (glibc's `dlsym` resolves TLS that way).
@@ -662,6 +666,12 @@ private:
             void *p = find(name, wanted::object, sizeof(T), ec, message);
             if (!p)
                 return variable<T>();
+            // The program's copy of the object, when it made one, is the live one (except for
+            // a library loaded rtld_deepbind, whose code binds to its own definitions first).
+            if (!name.by_ordinal && !has_flags(state_->flags, rtld_deepbind))
+                if (void *copy =
+                        detail::native_loader::program_copy(state_->handle, name.value, sizeof(T)))
+                    p = copy;
             return variable<T>(static_cast<T *>(p), state_, name.label());
         }
     }

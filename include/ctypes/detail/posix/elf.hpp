@@ -161,6 +161,21 @@ inline bool lookup_tls(const struct link_map *map, const char *name, const void 
     });
 }
 
+// The address of `map`'s own definition of `name` as a data object (STT_OBJECT) of `size`
+// bytes, or null.
+inline void *object_named(const struct link_map *map, const char *name, std::size_t size) noexcept {
+    const dynamic_tables t = read_tables(map);
+    void *found = nullptr;
+    if (t.usable())
+        for_each_named(t, name, [&](const ElfW(Sym) & s) {
+            if (ELF64_ST_TYPE(s.st_info) != STT_OBJECT || s.st_size != size)
+                return false;
+            found = reinterpret_cast<void *>(t.base + s.st_value);
+            return true;
+        });
+    return found;
+}
+
 // How many entries .dynsym has. The dynamic section does not record it: DT_HASH's nchain is the
 // count; with DT_GNU_HASH only, it is one past the last chain entry reached from the highest
 // bucket (every symbol at or above symoffset is in exactly one chain).

@@ -166,6 +166,30 @@ struct native_loader {
 #endif
     }
 
+    // The running program's own definition of the object `name` when it is an object of `size`
+    // bytes and `h` is not the program: the program's copy of a library's object (a copy
+    // relocation, as executables make of `environ` or `stdout`), which the library's own code
+    // then uses instead of its original. Null when there is none.
+    static void *program_copy(handle_type h, const char *name, std::size_t size) noexcept {
+#ifdef CTYPES_DETAIL_HAS_LINK_MAP
+        void *program = ::dlopen(nullptr, RTLD_LAZY);
+        if (!program)
+            return nullptr;
+        struct link_map *main_map = nullptr, *own = nullptr;
+        void *copy = nullptr;
+        if (::dlinfo(program, RTLD_DI_LINKMAP, &main_map) == 0 && main_map &&
+            ::dlinfo(h, RTLD_DI_LINKMAP, &own) == 0 && own != main_map)
+            copy = elf::object_named(main_map, name, size);
+        ::dlclose(program);
+        return copy;
+#else
+        (void)h;
+        (void)name;
+        (void)size;
+        return nullptr;
+#endif
+    }
+
     // What the defining image's symbol table says about the symbol `name` that dlsym(h, name)
     // resolved to `address`. Most symbols are defined by the library itself: its own .dynsym is
     // asked first, a hash lookup. Only a symbol from a dependency (or an IFUNC) goes to dladdr1,

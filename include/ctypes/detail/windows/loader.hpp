@@ -148,6 +148,9 @@ struct native_loader {
 
     // PE exports record neither a kind nor a size.
     static symbol_facts facts_of(handle_type, const void *, const char *) noexcept { return {}; }
+
+    // PE has no copy relocations: an exported object lives in its DLL only.
+    static void *program_copy(handle_type, const char *, std::size_t) noexcept { return nullptr; }
 };
 
 } // namespace ctypes::detail
