@@ -130,4 +130,55 @@ TEST_CASE("var<T> gives the program's copy of a copy-relocated object, the one l
     CHECK(std::string(seen) == "seen");
 }
 
+namespace {
+// A fresh directory under the system's temporary one, removed with everything in it.
+struct temp_dir {
+    std::filesystem::path path;
+    explicit temp_dir(const std::string &tag)
+        : path(std::filesystem::temp_directory_path() /
+               ("ctypes-" + tag + "-" + std::to_string(::getpid()))) {
+        std::filesystem::remove_all(path);
+        std::filesystem::create_directories(path);
+    }
+    ~temp_dir() {
+        std::error_code ignored;
+        std::filesystem::remove_all(path, ignored);
+    }
+};
+
+// Changes the working directory for one scope.
+struct working_dir {
+    std::filesystem::path saved = std::filesystem::current_path();
+    explicit working_dir(const std::filesystem::path &to) { std::filesystem::current_path(to); }
+    ~working_dir() {
+        std::error_code ignored;
+        std::filesystem::current_path(saved, ignored);
+    }
+};
+} // namespace
+
+TEST_CASE("a library loaded by a relative path is still known after chdir",
+          "[inspect][library][posix]") {
+    temp_dir dir("relative");
+    const std::filesystem::path file = dir.path / "librelative.so";
+    std::filesystem::copy_file(CTYPES_TEST_SHAPES, file);
+    ctypes::CDLL lib;
+    {
+        working_dir in(dir.path);
+        lib = ctypes::CDLL{"./librelative.so"};
+    }
+    working_dir elsewhere("/");
+    CHECK(lib.path() == std::filesystem::canonical(file).string());
+    CHECK(ctypes::is_loaded(file.string()));
+    CHECK(ctypes::is_loaded(lib.path()));
+    bool listed = false;
+    for (const ctypes::loaded_image &image : ctypes::loaded_libraries())
+        listed = listed || image.path == lib.path();
+    CHECK(listed);
+    void *extra = ::dlopen(file.c_str(), RTLD_NOW | RTLD_NOLOAD);
+    REQUIRE(extra != nullptr);
+    CHECK_FALSE(lib.unload()); // the extra reference keeps it mapped
+    ::dlclose(extra);
+    CHECK_FALSE(ctypes::is_loaded(file.string()));
+}
 #endif

@@ -215,7 +215,8 @@ public:
     const std::string &name() const noexcept { return state_ ? state_->name : empty_string(); }
     /// The file the loader actually mapped, as the loader records it (glibc's link map,
     /// `GetModuleFileNameW`), UTF-8; the name as given where the loader cannot tell (macOS,
-    /// musl). Throws nothing.
+    /// musl). A library loaded by a relative path has the absolute path of the file opened
+    /// (Linux), so a later chdir does not change what it names. Throws nothing.
     const std::string &path() const noexcept { return state_ ? state_->path : empty_string(); }
     /// The flags it was loaded with. Throws nothing.
     load_flags flags() const noexcept { return state_ ? state_->flags : load_flags::none; }

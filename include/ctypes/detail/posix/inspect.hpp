@@ -77,7 +77,9 @@ inline std::vector<loaded_image> loaded_images() {
         [](struct dl_phdr_info *info, std::size_t, void *data) -> int {
             auto &list = *static_cast<std::vector<loaded_image> *>(data);
             try {
-                std::string name = info->dlpi_name ? info->dlpi_name : "";
+                std::string name = info->dlpi_name && info->dlpi_name[0]
+                                       ? resolved_image_path(info->dlpi_name, info->dlpi_phdr)
+                                       : std::string();
                 if (name.empty() && list.empty())
                     name = running_program_path(); // the program itself comes first, without a name
                 if (!name.empty())

@@ -6,7 +6,11 @@
 // Same members as windows/loader.hpp; loader.hpp picks one.
 // See https://pubs.opengroup.org/onlinepubs/9799919799/functions/dlopen.html
 
+#include <cstdint>
+#include <cstdlib>
+#include <cstring>
 #include <dlfcn.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <string>
 #include <unistd.h>
@@ -30,6 +34,58 @@ inline std::string running_program_path() {
     char buf[PATH_MAX];
     const ssize_t n = ::readlink("/proc/self/exe", buf, sizeof buf);
     return n > 0 ? std::string(buf, static_cast<std::size_t>(n)) : std::string();
+}
+
+// The file mapped at `address` as the kernel records it (Linux /proc/self/maps): an absolute
+// path whatever name the file was opened by, and whatever the working directory is now. Empty
+// where there is no such record.
+inline std::string mapped_file_at(const void *address) {
+    std::string maps;
+    const int fd = ::open("/proc/self/maps", O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return {};
+    char chunk[4096];
+    for (ssize_t n; (n = ::read(fd, chunk, sizeof chunk)) > 0 && maps.size() < (16u << 20);)
+        maps.append(chunk, static_cast<std::size_t>(n));
+    ::close(fd);
+    const auto at = reinterpret_cast<std::uintptr_t>(address);
+    for (std::size_t line = 0; line < maps.size();) {
+        std::size_t end = maps.find('\n', line);
+        if (end == std::string::npos)
+            end = maps.size();
+        // start-end perms offset dev inode path
+        char *rest = nullptr;
+        const char *text = maps.c_str() + line;
+        const unsigned long long start = std::strtoull(text, &rest, 16);
+        if (rest && *rest == '-') {
+            const unsigned long long stop = std::strtoull(rest + 1, nullptr, 16);
+            if (at >= start && at < stop) {
+                const std::size_t slash = maps.find('/', line);
+                if (slash < end)
+                    return maps.substr(slash, end - slash);
+                return {};
+            }
+        }
+        line = end + 1;
+    }
+    return {};
+}
+
+// The file of an image the loader recorded as `recorded` (its link-map name) and that maps
+// `inside`: the name when it is absolute or has no directory (the vDSO); for a relative path (a
+// library loaded as `./libfoo.so`), the file the loader opened, which a chdir does not change.
+inline std::string resolved_image_path(const char *recorded, const void *inside) {
+    if (!recorded || recorded[0] == '/' || !std::strchr(recorded, '/'))
+        return recorded ? recorded : "";
+    std::string file = mapped_file_at(inside);
+    if (!file.empty())
+        return file;
+    if (char *resolved = ::realpath(recorded, nullptr)) {
+        file = resolved;
+        std::free(resolved);
+        return file;
+    }
+    return recorded;
 }
 
 struct native_loader {
@@ -140,7 +196,7 @@ struct native_loader {
         struct link_map *map = nullptr;
         if (::dlinfo(h, RTLD_DI_LINKMAP, &map) == 0 && map) {
             if (map->l_name && map->l_name[0])
-                return map->l_name;
+                return resolved_image_path(map->l_name, map->l_ld);
             std::string program = running_program_path(); // recorded with an empty name
             if (!program.empty())
                 return program;
