@@ -54,6 +54,8 @@ TEST_CASE("a symbol name with an embedded NUL is refused, not truncated", "[libr
 
 #if !defined(_WIN32)
 #include <dlfcn.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 TEST_CASE("a plugin's free is its own when another plugin exports the same name globally",
@@ -180,5 +182,58 @@ TEST_CASE("a library loaded by a relative path is still known after chdir",
     CHECK_FALSE(lib.unload()); // the extra reference keeps it mapped
     ::dlclose(extra);
     CHECK_FALSE(ctypes::is_loaded(file.string()));
+}
+
+namespace {
+// Runs `attempt` in a child process that may not take more than a few seconds (a load that
+// blocks or crashes must fail the test, not the suite); returns the child's exit status, or
+// 128 + the signal that ended it.
+template <class F>
+int in_child(F attempt) {
+    const pid_t pid = ::fork();
+    if (pid == 0) {
+        ::alarm(10); // a hang guard, not a timing target
+        ::_exit(attempt());
+    }
+    int status = 0;
+    ::waitpid(pid, &status, 0);
+    return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+// 0 when loading `path` throws a load_error whose text has `expect`.
+int load_fails_with(const std::string &path, const std::string &expect) {
+    try {
+        ctypes::CDLL lib{path};
+        return 1;
+    } catch (const ctypes::load_error &e) {
+        return std::string(e.what()).find(expect) != std::string::npos ? 0 : 2;
+    }
+}
+} // namespace
+
+TEST_CASE("a truncated library and a FIFO are load errors, never seen by the loader",
+          "[library][errors][posix]") {
+    temp_dir dir("guard");
+    const std::string truncated = (dir.path / "libtruncated.so").string();
+    std::filesystem::copy_file(CTYPES_TEST_SHAPES, truncated);
+    const auto size = std::filesystem::file_size(truncated);
+    std::filesystem::resize_file(truncated, size / 2);
+    CHECK(in_child(
+              [&] { return load_fails_with(truncated, "truncated: its loadable segments"); }) == 0);
+    std::filesystem::resize_file(truncated, 40); // inside the ELF header
+    CHECK(in_child([&] { return load_fails_with(truncated, "truncated: its ELF headers"); }) == 0);
+
+    const std::string fifo = (dir.path / "libfifo.so").string();
+    REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
+    CHECK(in_child([&] { return load_fails_with(fifo, "not a regular file but a FIFO"); }) == 0);
+
+    // An intact copy still loads, and a file that is not ELF still gets the loader's own words.
+    const std::string intact = (dir.path / "libintact.so").string();
+    std::filesystem::copy_file(CTYPES_TEST_SHAPES, intact);
+    CHECK(ctypes::CDLL{intact}.get<int(int, int)>("add_i32")(2, 3) == 5);
+    const std::string text = (dir.path / "libtext.so").string();
+    std::filesystem::copy_file(CTYPES_TEST_SHAPES, text);
+    std::filesystem::resize_file(text, 3);
+    CHECK(load_fails_with(text, "file too short") == 0);
 }
 #endif

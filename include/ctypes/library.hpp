@@ -150,7 +150,9 @@ public:
     /// is given), and `use_errno` / `use_last_error` for every function looked up.
     /// \throws load_error when the loader refuses, with its own text: `ctypes: cannot load
     /// 'libfoo.so': libfoo.so: cannot open shared object file: No such file or directory`; and
-    /// (errc::load_failed) before the loader is asked when the name has an embedded NUL.
+    /// (errc::load_failed) before the loader is asked when the name has an embedded NUL or (POSIX)
+    /// the path names a FIFO, socket or device, or an ELF file shorter than its loadable
+    /// segments, which the loader would block on or crash on.
     /// code() is errc::load_failed on POSIX and the `GetLastError()` value on Windows.
     /// \note POSIX: `dlopen`. Windows: `LoadLibraryExW`; a path with a directory also loads its
     /// dependencies from that directory; a bare name never searches the current directory.

@@ -20,6 +20,7 @@
 #include "../os_error.hpp"
 #include "../symbol_kind.hpp"
 #include "../unicode.hpp"
+#include "elf_file.hpp"
 
 #if defined(__GLIBC__) || defined(__FreeBSD__)
 #define CTYPES_DETAIL_HAS_LINK_MAP 1
@@ -118,8 +119,33 @@ struct native_loader {
         return text ? text : fallback;
     }
 
-    // path: nullptr for the running program.
+    // Whether an image in the process was recorded by the loader under exactly this name, which
+    // dlopen then reuses without opening the file again.
+    static bool is_recorded_as(const std::string &path) noexcept {
+#ifdef CTYPES_DETAIL_HAS_LINK_MAP
+        auto visit = [](struct dl_phdr_info *info, std::size_t, void *data) -> int {
+            return info->dlpi_name && *static_cast<const std::string *>(data) == info->dlpi_name;
+        };
+        return ::dl_iterate_phdr(visit, const_cast<std::string *>(&path)) != 0;
+#else
+        (void)path;
+        return false;
+#endif
+    }
+
+    // path: nullptr for the running program. A path with a directory that no loaded image was
+    // recorded under is checked first (see elf_file::load_problem): a FIFO would block dlopen
+    // and a truncated file crash it.
     static handle_type open(const path_string *path, load_flags flags, os_error &err) {
+        if (path && !has_flags(flags, rtld_noload) && path->find('/') != std::string::npos &&
+            !is_recorded_as(*path)) {
+            std::string problem = elf_file::load_problem(*path);
+            if (!problem.empty()) {
+                err.code = errc::load_failed;
+                err.text = std::move(problem);
+                return nullptr;
+            }
+        }
         ::dlerror();
         handle_type h = ::dlopen(path ? path->c_str() : nullptr, mode_of(flags));
         if (!h) {
