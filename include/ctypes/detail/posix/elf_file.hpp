@@ -289,12 +289,20 @@ inline std::string load_problem(const std::string &path) {
                   "; a shared library must be a regular file";
     } else if (S_ISREG(st.st_mode)) {
         const auto size = static_cast<std::uint64_t>(st.st_size);
+        // One read of the file's start serves the headers of any ordinary library.
+        unsigned char head[2048];
+        const ssize_t got = ::pread(fd, head, sizeof head, 0);
+        const std::uint64_t have = got > 0 ? static_cast<std::uint64_t>(got) : 0;
         bool short_read = false;
         const program_headers headers =
             read_program_headers([&](std::uint64_t at, std::size_t n, void *out) {
                 if (at > size || n > size - at) {
                     short_read = at != 0; // the identification bytes: not ELF, the loader says so
                     return false;
+                }
+                if (at + n <= have) {
+                    std::memcpy(out, head + at, n);
+                    return true;
                 }
                 return ::pread(fd, out, n, static_cast<off_t>(at)) == static_cast<ssize_t>(n);
             });
