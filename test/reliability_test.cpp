@@ -5,11 +5,16 @@
 
 #include <ctypes/ctypes.hpp>
 
+#include <cstdint>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
+#include <fstream>
 #include <string>
 #include <system_error>
 #include <thread>
+#include <utility>
+#include <vector>
 
 #include "platform.hpp"
 
@@ -235,5 +240,155 @@ TEST_CASE("a truncated library and a FIFO are load errors, never seen by the loa
     std::filesystem::copy_file(CTYPES_TEST_SHAPES, text);
     std::filesystem::resize_file(text, 3);
     CHECK(load_fails_with(text, "file too short") == 0);
+}
+
+namespace {
+// A minimal shared object of the running ABI for the dependency walk, which reads files and
+// never loads them: one PT_LOAD over the whole file, a PT_DYNAMIC with the DT_NEEDED, DT_RPATH
+// and DT_RUNPATH entries given, and their strings.
+void write_elf(const std::filesystem::path &file, const std::vector<std::string> &needed,
+               const std::string &rpath = "", const std::string &runpath = "") {
+    using word = std::uintptr_t;
+    constexpr bool is64 = sizeof(word) == 8;
+    const std::size_t ehsize = is64 ? 64 : 52, phentsize = is64 ? 56 : 32;
+    std::string strtab(1, '\0');
+    const auto add_string = [&](const std::string &text) {
+        const word at = strtab.size();
+        strtab += text;
+        strtab += '\0';
+        return at;
+    };
+    std::vector<std::pair<word, word>> dynamic;
+    for (const std::string &name : needed)
+        dynamic.emplace_back(1, add_string(name)); // DT_NEEDED
+    if (!rpath.empty())
+        dynamic.emplace_back(15, add_string(rpath)); // DT_RPATH
+    if (!runpath.empty())
+        dynamic.emplace_back(29, add_string(runpath)); // DT_RUNPATH
+    const word dyn_at = ehsize + 2 * phentsize;
+    const word strtab_at = dyn_at + (dynamic.size() + 3) * 2 * sizeof(word);
+    dynamic.emplace_back(5, strtab_at);      // DT_STRTAB
+    dynamic.emplace_back(10, strtab.size()); // DT_STRSZ
+    dynamic.emplace_back(0, 0);              // DT_NULL
+    const word total = strtab_at + strtab.size();
+    std::string out(total, '\0');
+    const auto put = [&](std::size_t at, auto value) {
+        std::memcpy(&out[at], &value, sizeof value);
+    };
+    std::memcpy(&out[0],
+                "\x7f"
+                "ELF",
+                4);
+    out[4] = is64 ? 2 : 1;
+    const std::uint16_t probe = 1;
+    out[5] = *reinterpret_cast<const unsigned char *>(&probe) == 1 ? 1 : 2;
+    out[6] = 1;
+    put(16, std::uint16_t{3}); // ET_DYN
+    put(18, ctypes::detail::search::host_machine());
+    put(20, std::uint32_t{1});
+    put(is64 ? 32 : 28, word{ehsize});
+    put(is64 ? 52 : 40, static_cast<std::uint16_t>(ehsize));
+    put(is64 ? 54 : 42, static_cast<std::uint16_t>(phentsize));
+    put(is64 ? 56 : 44, std::uint16_t{2});
+    const auto phdr = [&](std::size_t at, std::uint32_t type, word offset, word size) {
+        put(at, type);
+        if (is64) {
+            put(at + 4, std::uint32_t{6});
+            put(at + 8, offset);
+            put(at + 16, offset);
+            put(at + 24, offset);
+            put(at + 32, size);
+            put(at + 40, size);
+        } else {
+            put(at + 4, offset);
+            put(at + 8, offset);
+            put(at + 12, offset);
+            put(at + 16, size);
+            put(at + 20, size);
+            put(at + 24, std::uint32_t{6});
+        }
+    };
+    phdr(ehsize, 1, 0, total);                                              // PT_LOAD
+    phdr(ehsize + phentsize, 2, dyn_at, dynamic.size() * 2 * sizeof(word)); // PT_DYNAMIC
+    for (std::size_t i = 0; i < dynamic.size(); ++i) {
+        put(dyn_at + i * 2 * sizeof(word), dynamic[i].first);
+        put(dyn_at + i * 2 * sizeof(word) + sizeof(word), dynamic[i].second);
+    }
+    std::memcpy(&out[strtab_at], strtab.data(), strtab.size());
+    std::ofstream(file, std::ios::binary).write(out.data(), static_cast<std::streamsize>(total));
+}
+
+std::string gone(const std::string &name) {
+    return name + ": cannot open shared object file: No such file or directory";
+}
+} // namespace
+
+TEST_CASE("the missing-dependency walk is bounded on a hostile graph", "[inspect][posix]") {
+    // 128 DT_NEEDED names, each a symlink back to the library itself, found only in the last of
+    // 256 DT_RPATH directories: a walk keyed on paths, re-resolving every name, took seconds.
+    temp_dir dir("hostile");
+    std::vector<std::string> needed;
+    std::string rpath;
+    for (int i = 0; i < 256; ++i)
+        rpath += (i ? ":$ORIGIN/r" : "$ORIGIN/r") + std::to_string(i);
+    std::filesystem::create_directories(dir.path / "r255");
+    for (int i = 0; i < 128; ++i) {
+        needed.push_back("libh" + std::to_string(i) + ".so");
+        std::filesystem::create_symlink("../libhostile.so", dir.path / "r255" / needed.back());
+    }
+    needed.push_back("libhmissing.so");
+    const std::string top = (dir.path / "libhostile.so").string();
+    write_elf(top, needed, rpath);
+
+    ctypes::detail::dependency_walk_stats stats;
+    CHECK(ctypes::detail::missing_dependency(top, gone("libhmissing.so"), &stats) ==
+          "dependency 'libhmissing.so' (needed by '" + top + "') was not found");
+    CHECK(stats.objects == 1);
+    // A name the graph never needs: everything is walked, each file once however many symlinks
+    // reach it, each name resolved once, and the probe budget ends the walk.
+    const std::string text = ctypes::detail::missing_dependency(top, gone("libelse.so"), &stats);
+    CHECK(text == "dependency 'libelse.so' was not found");
+    CHECK(stats.objects == 1);
+    CHECK(stats.probes <= ctypes::detail::search::probe_budget{}.left);
+    // Only a loader message about a shared object that could not be opened starts a walk.
+    CHECK(ctypes::detail::missing_dependency(top, "undefined symbol: x", &stats).empty());
+    CHECK(ctypes::detail::missing_dependency(top, gone(top), &stats).empty()); // the library
+}
+
+TEST_CASE("the missing-dependency walk follows the loader's search rules", "[inspect][posix]") {
+    temp_dir dir("rules");
+    // DT_NEEDED "$ORIGIN/libdep.so" is beside the library, and what it needs is what is missing.
+    write_elf(dir.path / "liborigin.so", {"$ORIGIN/libdep.so"});
+    write_elf(dir.path / "libdep.so", {"libgone.so"});
+    const std::string origin_top = (dir.path / "liborigin.so").string();
+    CHECK(ctypes::detail::missing_dependency(origin_top, gone("libgone.so")) ==
+          "dependency 'libgone.so' (needed by '" + (dir.path / "libdep.so").string() +
+              "') was not found");
+
+    // DT_RPATH is passed down: libleaf.so is found for libmid.so through its loader's DT_RPATH.
+    std::filesystem::create_directories(dir.path / "sub");
+    write_elf(dir.path / "librpath.so", {"libmid.so"}, "$ORIGIN/sub");
+    write_elf(dir.path / "sub" / "libmid.so", {"libleaf.so"});
+    write_elf(dir.path / "sub" / "libleaf.so", {"libgone.so"});
+    CHECK(ctypes::detail::missing_dependency((dir.path / "librpath.so").string(),
+                                             gone("libgone.so")) ==
+          "dependency 'libgone.so' (needed by '" + (dir.path / "sub" / "libleaf.so").string() +
+              "') was not found");
+    // ... but not past an object with a DT_RUNPATH, which searches only that.
+    write_elf(dir.path / "librunpath.so", {"libmid2.so"}, "$ORIGIN/sub");
+    write_elf(dir.path / "sub" / "libmid2.so", {"libleaf.so"}, "", "/nonexistent");
+    CHECK(ctypes::detail::missing_dependency((dir.path / "librunpath.so").string(),
+                                             gone("libgone.so")) ==
+          "dependency 'libgone.so' was not found");
+
+    // $LIB in an rpath is the loader's library directory.
+    const std::string lib = ctypes::detail::search::lib_token();
+    std::filesystem::create_directories(dir.path / lib);
+    write_elf(dir.path / "liblib.so", {"libinlib.so"}, "$ORIGIN/$LIB");
+    write_elf(dir.path / lib / "libinlib.so", {"libgone.so"});
+    CHECK(
+        ctypes::detail::missing_dependency((dir.path / "liblib.so").string(), gone("libgone.so")) ==
+        "dependency 'libgone.so' (needed by '" + (dir.path / lib / "libinlib.so").string() +
+            "') was not found");
 }
 #endif

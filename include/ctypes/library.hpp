@@ -490,12 +490,12 @@ private:
         if (!handle) {
             ec = err.code;
             if (message)
-                *message = "ctypes: cannot load '" +
-                           (path.is_self() ? std::string("the running program") : path.utf8()) +
-                           "': " +
-                           (path.is_self() ? std::string()
-                                           : detail::load_failure_hint(path.utf8(), tried)) +
-                           err.text;
+                *message =
+                    "ctypes: cannot load '" +
+                    (path.is_self() ? std::string("the running program") : path.utf8()) + "': " +
+                    (path.is_self() ? std::string()
+                                    : detail::load_failure_hint(path.utf8(), tried, err.text)) +
+                    err.text;
             return;
         }
         auto state = std::make_shared<detail::library_state>();

@@ -37,10 +37,10 @@ inline native_loader::handle_type open_decorated(const std::string &name, load_f
     return native_loader::handle_type{};
 }
 
-// The part of a load error between the name and the loader's text: forms tried, and the
-// dependency that is missing when the library itself exists. Empty, or ends with ": ".
-inline std::string load_failure_hint(const std::string &name,
-                                     const std::vector<std::string> &tried) {
+// The part of a load error between the name and the loader's text `loader_text`: forms tried,
+// and the dependency that is missing when the library itself exists. Empty, or ends with ": ".
+inline std::string load_failure_hint(const std::string &name, const std::vector<std::string> &tried,
+                                     const std::string &loader_text) {
     std::string hint;
     if (!tried.empty()) {
         hint = "also tried ";
@@ -49,7 +49,7 @@ inline std::string load_failure_hint(const std::string &name,
         hint += ": ";
     }
     try {
-        const std::string missing = missing_dependency(name);
+        const std::string missing = missing_dependency(name, loader_text);
         if (!missing.empty())
             hint += missing + ": ";
     } catch (...) { // out of memory while explaining: the loader's text alone still says a lot
