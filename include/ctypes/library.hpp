@@ -134,6 +134,7 @@ struct symbol_name {
 template <class Policy>
 class basic_library {
 public:
+    /// The policy: calling convention and result check of the functions `get` returns.
     using policy_type = Policy;
     /// `void*` from dlopen (POSIX), `HMODULE` (Windows).
     using native_handle_type = detail::native_loader::handle_type;
@@ -177,7 +178,9 @@ public:
         open(path, load_flags::none, ec, nullptr);
     }
 
+    /// Takes over the loader reference; the moved-from object is left empty. Throws nothing.
     basic_library(basic_library &&) noexcept = default;
+    /// Gives back this object's loader reference, then takes over the other's. Throws nothing.
     basic_library &operator=(basic_library &&) noexcept = default;
     basic_library(const basic_library &) = delete;
     basic_library &operator=(const basic_library &) = delete;
@@ -240,20 +243,22 @@ public:
     /// \param call_flags `use_errno`, `use_last_error`, `rethrow_callbacks` for this function,
     /// added to the library's own.
     /// \throws symbol_error when there is no such export (errc::symbol_not_found, with the
-    /// loader's text; also for a std::string name with an embedded NUL, never truncated; on Windows
-    /// the `GetLastError()` value, 127 `ERROR_PROC_NOT_FOUND`, in std::system_category()), it
-    /// resolves to NULL (errc::null_symbol), the symbol table says it is a data object
-    /// (errc::not_a_function, ELF only), or (32-bit Windows, stdcall) only a decorated export with
-    /// another `@N` exists (errc::argument_size_mismatch: "declared N bytes of arguments, the
-    /// library exports M"). \throws load_error when the object is empty. \throws error
-    /// (errc::bad_flags) when `call_flags` has an `rtld_*` flag. \note POSIX `dlsym`, which also
-    /// searches the library's dependencies; Windows `GetProcAddress`, by name or by ordinal
-    /// (`MAKEINTRESOURCEA`). On 32-bit Windows a stdcall lookup that misses the plain name tries
-    /// `_name@N` (MSVC) and `name@N` (MinGW), N being the signature's bytes of arguments. \see
-    /// https://learn.microsoft.com/en-us/windows/win32/api/libloaderapi/nf-libloaderapi-getprocaddress
+    /// loader's text; also for a std::string name with an embedded NUL, never truncated; on
+    /// Windows the `GetLastError()` value, 127 `ERROR_PROC_NOT_FOUND`, in
+    /// std::system_category()), it resolves to NULL (errc::null_symbol), the symbol table says
+    /// it is a data object (errc::not_a_function, ELF only), or (32-bit Windows, stdcall) only a
+    /// decorated export with another `@N` exists (errc::argument_size_mismatch: "declared N
+    /// bytes of arguments, the library exports M"). \throws load_error when the object is
+    /// empty. \throws error (errc::bad_flags) when `call_flags` has an `rtld_*` flag.
+    /// \note POSIX `dlsym`, which also searches the library's dependencies; Windows
+    /// `GetProcAddress`, by name or by ordinal (`MAKEINTRESOURCEA`). On 32-bit Windows a stdcall
+    /// lookup that misses the plain name tries `_name@N` (MSVC) and `name@N` (MinGW), N being
+    /// the signature's bytes of arguments.
+    /// \see https://learn.microsoft.com/en-us/windows/win32/api/libloaderapi/nf-libloaderapi-getprocaddress
     /// \code
-    /// auto crc32 = libz.get<unsigned long(unsigned long, const unsigned char *,
-    /// unsigned)>("crc32"); \endcode
+    /// using crc32_type = unsigned long(unsigned long, const unsigned char *, unsigned);
+    /// auto crc32 = libz.get<crc32_type>("crc32");
+    /// \endcode
     template <class Sig, class FnPolicy = Policy>
     function<Sig, FnPolicy> get(detail::symbol_name name,
                                 load_flags call_flags = load_flags::none) const {

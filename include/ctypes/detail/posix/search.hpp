@@ -221,7 +221,7 @@ inline std::string resolve(const std::string &name, const std::vector<std::strin
         for (const std::string &dir : dirs) {
             if (!budget.take())
                 return {};
-            const std::string file = dir + "/" + name;
+            std::string file = dir + "/" + name;
             if (is_regular_file(file) && compatible(file, elf_class, machine))
                 return file;
         }
