@@ -381,6 +381,17 @@ TEST_CASE("the missing-dependency walk follows the loader's search rules", "[ins
                                              gone("libgone.so")) ==
           "dependency 'libgone.so' was not found");
 
+    // An object with a DT_RUNPATH passes on nothing of its own, but what its loaders passed it.
+    std::filesystem::create_directories(dir.path / "sub" / "deeper");
+    write_elf(dir.path / "libchain.so", {"libmid4.so"}, "$ORIGIN/sub");
+    write_elf(dir.path / "sub" / "libmid4.so", {"libleaf4.so"}, "/nonexistent", "$ORIGIN/deeper");
+    write_elf(dir.path / "sub" / "deeper" / "libleaf4.so", {"libdeep.so"});
+    write_elf(dir.path / "sub" / "libdeep.so", {"libgone.so"});
+    CHECK(ctypes::detail::missing_dependency((dir.path / "libchain.so").string(),
+                                             gone("libgone.so")) ==
+          "dependency 'libgone.so' (needed by '" + (dir.path / "sub" / "libdeep.so").string() +
+              "') was not found");
+
     // $LIB in an rpath is the loader's library directory.
     const std::string lib = ctypes::detail::search::lib_token();
     std::filesystem::create_directories(dir.path / lib);

@@ -196,13 +196,14 @@ inline std::string missing_dependency(const std::string &name, const std::string
             }
             names.push_back(std::move(needed));
         }
-        // An object with a DT_RUNPATH searches only that; one without searches its DT_RPATH
-        // and then those of the objects that loaded it.
-        std::vector<std::string> rpath;
-        if (info.runpath.empty()) {
-            rpath = search::expand_dirs(info.rpath, origin);
-            rpath.insert(rpath.end(), passed_down.begin(), passed_down.end());
-        }
+        // An object with a DT_RUNPATH searches only that, and its DT_RPATH counts for nothing;
+        // one without searches its DT_RPATH and then those of the objects that loaded it.
+        std::vector<std::string> chain;
+        if (info.runpath.empty())
+            chain = search::expand_dirs(info.rpath, origin);
+        chain.insert(chain.end(), passed_down.begin(), passed_down.end());
+        const std::vector<std::string> rpath =
+            info.runpath.empty() ? chain : std::vector<std::string>();
         const std::vector<std::string> runpath = search::expand_dirs(info.runpath, origin);
         for (const std::string &needed : names) {
             if (needed.find('/') == std::string::npos) {
@@ -218,8 +219,8 @@ inline std::string missing_dependency(const std::string &name, const std::string
                 continue; // resolved (and walked) once already, as the loader reuses it
             resolved.emplace_back(needed, search::resolve(needed, rpath, runpath, cache,
                                                           info.elf_class, info.machine, budget));
-            const std::string dep = resolved.back().second;
-            if (!dep.empty() && self(self, dep, rpath, depth + 1))
+            const std::string &dep = resolved.back().second;
+            if (!dep.empty() && self(self, std::string(dep), chain, depth + 1))
                 return true;
         }
         return false;
