@@ -6,10 +6,12 @@
 #include <ctypes/ctypes.hpp>
 
 #include <cstdint>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <iostream>
 #include <string>
 #include <system_error>
 #include <thread>
@@ -195,6 +197,8 @@ namespace {
 // 128 + the signal that ended it.
 template <class F>
 int in_child(F attempt) {
+    std::cout.flush(); // or the child writes out the parent's pending output again
+    std::fflush(nullptr);
     const pid_t pid = ::fork();
     if (pid == 0) {
         ::alarm(10); // a hang guard, not a timing target
