@@ -263,6 +263,7 @@ void write_elf(const std::filesystem::path &file, const std::vector<std::string>
         return at;
     };
     std::vector<std::pair<word, word>> dynamic;
+    dynamic.reserve(needed.size() + 5);
     for (const std::string &name : needed)
         dynamic.emplace_back(1, add_string(name)); // DT_NEEDED
     if (!rpath.empty())
