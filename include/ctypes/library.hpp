@@ -43,6 +43,8 @@ public:
 
     bool is_self() const noexcept { return self_; }
     const std::string &utf8() const noexcept { return utf8_; }
+    // Where the name has a NUL byte, which no loader can be given; npos when it has none.
+    std::size_t nul_at() const noexcept { return utf8_.find('\0'); }
 
 private:
     bool self_ = false;
@@ -63,7 +65,7 @@ inline constexpr bool is_ordinal_type_v =
 // duration of the lookup) or, on Windows, an export ordinal (any integer; 1 to 65535 exist).
 struct symbol_name {
     symbol_name(const char *s) noexcept : value(s) {}
-    symbol_name(const std::string &s) noexcept : value(s.c_str()) {}
+    symbol_name(const std::string &s) noexcept : value(s.c_str()), nul_at(s.find('\0')) {}
     template <class I, std::enable_if_t<is_ordinal_type_v<I>, int> = 0>
     symbol_name(I number) noexcept
         : by_ordinal(true), ordinal(in_range(number) ? static_cast<unsigned short>(number) : 0),
@@ -87,6 +89,9 @@ struct symbol_name {
     bool is_null() const noexcept {
         return by_ordinal ? ordinal == 0 : value == nullptr;
     }
+    bool has_nul() const noexcept {
+        return nul_at != std::string::npos;
+    }
     // For messages: 'name' or ordinal 7.
     std::string quoted() const {
         if (by_ordinal)
@@ -107,6 +112,7 @@ struct symbol_name {
     }
 
     const char *value = nullptr;
+    std::size_t nul_at = std::string::npos; // a std::string name's embedded NUL, if any
     bool by_ordinal = false;
     unsigned short ordinal = 0; // 0 when `requested` is not a valid ordinal
     long long requested = 0;
@@ -144,7 +150,10 @@ public:
     /// \param flags `rtld_*` flags (`rtld_now | rtld_local` unless `rtld_lazy` or `rtld_global`
     /// is given), and `use_errno` / `use_last_error` for every function looked up.
     /// \throws load_error when the loader refuses, with its own text: `ctypes: cannot load
-    /// 'libfoo.so': libfoo.so: cannot open shared object file: No such file or directory`.
+    /// 'libfoo.so': libfoo.so: cannot open shared object file: No such file or directory`; and
+    /// (errc::load_failed) before the loader is asked when the name has an embedded NUL or (POSIX)
+    /// the path names a FIFO, socket or device, or an ELF file shorter than its loadable
+    /// segments, which the loader would block on or crash on.
     /// code() is errc::load_failed on POSIX and the `GetLastError()` value on Windows.
     /// \note POSIX: `dlopen`. Windows: `LoadLibraryExW`; a path with a directory also loads its
     /// dependencies from that directory; a bare name never searches the current directory.
@@ -211,7 +220,8 @@ public:
     const std::string &name() const noexcept { return state_ ? state_->name : empty_string(); }
     /// The file the loader actually mapped, as the loader records it (glibc's link map,
     /// `GetModuleFileNameW`), UTF-8; the name as given where the loader cannot tell (macOS,
-    /// musl). Throws nothing.
+    /// musl). A library loaded by a relative path has the absolute path of the file opened
+    /// (Linux), so a later chdir does not change what it names. Throws nothing.
     const std::string &path() const noexcept { return state_ ? state_->path : empty_string(); }
     /// The flags it was loaded with. Throws nothing.
     load_flags flags() const noexcept { return state_ ? state_->flags : load_flags::none; }
@@ -233,7 +243,8 @@ public:
     /// \param call_flags `use_errno`, `use_last_error`, `rethrow_callbacks` for this function,
     /// added to the library's own.
     /// \throws symbol_error when there is no such export (errc::symbol_not_found, with the
-    /// loader's text; on Windows the `GetLastError()` value, 127 `ERROR_PROC_NOT_FOUND`, in
+    /// loader's text; also for a std::string name with an embedded NUL, never truncated; on
+    /// Windows the `GetLastError()` value, 127 `ERROR_PROC_NOT_FOUND`, in
     /// std::system_category()), it resolves to NULL (errc::null_symbol), the symbol table says
     /// it is a data object (errc::not_a_function, ELF only), or (32-bit Windows, stdcall) only a
     /// decorated export with another `@N` exists (errc::argument_size_mismatch: "declared N
@@ -275,9 +286,13 @@ public:
     /// library allocated (ctypes has no equivalent: there the caller must remember to call it).
     /// \param name the export that frees, called as `void(void*)`: `"free"`, `"sqlite3_free"`.
     /// It must be exported by this library (or a dependency); the deleter then calls the
-    /// definition the library's own calls reach: on ELF that is the first one in the global scope
-    /// when there is one (an interposed `free`: AddressSanitizer's, jemalloc's via LD_PRELOAD),
-    /// unless the library was loaded with rtld_deepbind. Either way it keeps this library loaded.
+    /// definition the library's own calls reach. On ELF that is the first one in the global scope
+    /// (an interposed `free`: AddressSanitizer's, jemalloc's via LD_PRELOAD) when the library
+    /// imports the name or its own code refers to its definition through a relocation, as libc
+    /// does for `free`; it is the library's own definition when the library defines the name and
+    /// never refers to it so (a plugin's allocator pair, `-Bsymbolic-functions`), whatever
+    /// another library loaded rtld_global exports, and with rtld_deepbind. Either way it keeps
+    /// this library loaded.
     /// \throws like get().
     /// \code
     /// auto msg = sqlite.get_free("sqlite3_free").own(errmsg); // owned_ptr<char>
@@ -346,7 +361,7 @@ public:
     /// that ordinal) with a non-null address. Throws nothing; false for an empty object or a null
     /// name.
     bool has(detail::symbol_name name) const noexcept {
-        if (!state_ || name.is_null())
+        if (!state_ || name.is_null() || name.has_nul())
             return false;
         try {
             detail::os_error err;
@@ -362,6 +377,13 @@ public:
     /// \throws symbol_error when there is no such export, it resolves to NULL, or (ELF) the
     /// symbol table says it is a function (errc::not_an_object) or an object whose size is not
     /// `sizeof(T)` (errc::size_mismatch). \throws load_error when the object is empty.
+    /// \note When the running program holds a copy of the object (an executable's copy
+    /// relocation: `environ`, `stdout`) and defines it with the same size,
+    /// that copy is returned: the library's own code uses it, not its original (ELF; Python's
+    /// ctypes returns the stale original).
+    /// \note A thread-local export (ELF `STT_TLS`, `__thread`/`thread_local`) gives the calling
+    /// thread's instance, size-checked like any object: valid on that thread only, and only
+    /// while that thread lives (glibc's `dlsym` resolves TLS that way).
     /// \code
     /// auto version = libfoo.var<const int>("foo_version");
     /// \endcode
@@ -457,6 +479,13 @@ private:
     void open(const detail::path_arg &path, load_flags flags, std::error_code &ec,
               std::string *message) {
         ec.clear();
+        if (path.nul_at() != std::string::npos) {
+            ec = errc::load_failed;
+            if (message)
+                *message = detail::embedded_nul_text(
+                    "load '" + path.utf8().substr(0, path.nul_at()) + "'", path.nul_at());
+            return;
+        }
         detail::os_error err;
         const auto native = detail::native_loader::native_path(path.utf8());
         auto handle = detail::native_loader::open(path.is_self() ? nullptr : &native, flags, err);
@@ -466,12 +495,12 @@ private:
         if (!handle) {
             ec = err.code;
             if (message)
-                *message = "ctypes: cannot load '" +
-                           (path.is_self() ? std::string("the running program") : path.utf8()) +
-                           "': " +
-                           (path.is_self() ? std::string()
-                                           : detail::load_failure_hint(path.utf8(), tried)) +
-                           err.text;
+                *message =
+                    "ctypes: cannot load '" +
+                    (path.is_self() ? std::string("the running program") : path.utf8()) + "': " +
+                    (path.is_self() ? std::string()
+                                    : detail::load_failure_hint(path.utf8(), tried, err.text)) +
+                    err.text;
             return;
         }
         auto state = std::make_shared<detail::library_state>();
@@ -527,6 +556,12 @@ private:
             return fail(errc::symbol_not_found, [&] {
                 return "ctypes: cannot look up a null symbol name in '" + display_name() + "'";
             });
+        if (name.has_nul())
+            return fail(errc::symbol_not_found, [&] {
+                return detail::embedded_nul_text("look up symbol " + name.quoted() + " in '" +
+                                                     display_name() + "'",
+                                                 name.nul_at);
+            });
         const auto quoted = [&] {
             return (name.by_ordinal ? "" : "symbol ") + name.quoted() + " in '" + display_name() +
                    "'";
@@ -575,20 +610,25 @@ private:
             facts =
                 detail::native_loader::facts_of(state_->handle, p, name.value ? name.value : "");
         using k = detail::symbol_facts;
+        const auto data_kind = [&] {
+            return std::string(facts.kind == k::tls ? "a thread-local variable" : "a data object");
+        };
         if (kind == wanted::function && (facts.kind == k::object || facts.kind == k::tls))
             return fail(errc::not_a_function, [&] {
-                return "ctypes: " + quoted() + " is a data object of " +
+                return "ctypes: " + quoted() + " is " + data_kind() + " of " +
                        std::to_string(facts.size) + " bytes, not a function; use var<T>()";
             });
         if (kind == wanted::object && facts.kind == k::function)
             return fail(errc::not_an_object, [&] {
                 return "ctypes: " + quoted() + " is a function, not a data object; use get<Sig>()";
             });
-        if (kind == wanted::object && facts.kind == k::object && facts.size != 0 &&
-            facts.size != size)
+        if (kind == wanted::object && (facts.kind == k::object || facts.kind == k::tls) &&
+            facts.size != 0 && facts.size != size)
             return fail(errc::size_mismatch, [&] {
-                return "ctypes: " + quoted() + " is an object of " + std::to_string(facts.size) +
-                       " bytes, but var<T>() declares " + std::to_string(size) + " (sizeof(T))";
+                return "ctypes: " + quoted() + " is " +
+                       (facts.kind == k::tls ? data_kind() : std::string("an object")) + " of " +
+                       std::to_string(facts.size) + " bytes, but var<T>() declares " +
+                       std::to_string(size) + " (sizeof(T))";
             });
         return p;
     }
@@ -625,7 +665,7 @@ private:
                                               detail::symbol_name name) const {
         if (!f || has_flags(state_->flags, rtld_deepbind))
             return f;
-        void *global = detail::native_loader::global_symbol(name.value);
+        void *global = detail::native_loader::global_symbol(state_->handle, name.value);
         if (!global || global == reinterpret_cast<void *>(f.address()))
             return f;
         using fn = function<void(void *), FnPolicy>;
@@ -641,6 +681,12 @@ private:
             void *p = find(name, wanted::object, sizeof(T), ec, message);
             if (!p)
                 return variable<T>();
+            // The program's copy of the object, when it made one, is the live one (except for
+            // a library loaded rtld_deepbind, whose code binds to its own definitions first).
+            if (!name.by_ordinal && !has_flags(state_->flags, rtld_deepbind))
+                if (void *copy =
+                        detail::native_loader::program_copy(state_->handle, name.value, sizeof(T)))
+                    p = copy;
             return variable<T>(static_cast<T *>(p), state_, name.label());
         }
     }
