@@ -2,8 +2,10 @@
 #include <catch2/catch.hpp>
 
 #include <ctypes/ctypes.hpp>
+#include <ctypes/library_loader.hpp>
 
 #include <filesystem>
+#include <system_error>
 #include <string>
 #include <utility>
 
@@ -102,11 +104,6 @@ TEST_CASE("self() sees the running program's global symbols", "[library][posix]"
     CHECK_FALSE(self.unload()); // the program never leaves itself
 }
 
-TEST_CASE("a null const char* path means the running program", "[library][posix]") {
-    ctypes::CDLL self{static_cast<const char *>(nullptr)};
-    CHECK(self.has("strlen"));
-}
-
 TEST_CASE("adopt() takes ownership of an open handle", "[library][posix]") {
     void *raw = ::dlopen(CTYPES_TEST_UNLOAD, RTLD_NOW);
     REQUIRE(raw != nullptr);
@@ -120,6 +117,36 @@ TEST_CASE("adopt() takes ownership of an open handle", "[library][posix]") {
     CHECK_THROWS_AS(ctypes::CDLL::adopt(nullptr), ctypes::load_error);
 }
 #endif
+
+TEST_CASE("an empty name or a null pointer is a load_error, not the running program", "[library]") {
+    const auto refused = [](auto &&name, const char *which) {
+        INFO(which);
+        try {
+            ctypes::CDLL lib{name};
+            FAIL("loaded " << lib.path());
+        } catch (const ctypes::load_error &e) {
+            CHECK(e.code() == std::errc::invalid_argument);
+            CHECK(std::string(e.what()) == std::string("ctypes: cannot load a library from ") +
+                                               which + ": use self() for the running program");
+        }
+        std::error_code ec;
+        ctypes::CDLL lib{name, ec};
+        CHECK(ec == std::errc::invalid_argument);
+        CHECK_FALSE(lib.is_loaded());
+    };
+    refused(static_cast<const char *>(nullptr), "a null name");
+    refused(static_cast<const wchar_t *>(nullptr), "a null name");
+    refused("", "an empty name");
+    refused(std::string(), "an empty name");
+    refused(std::wstring(), "an empty name");
+    refused(std::filesystem::path(), "an empty name");
+    // What a port of `CDLL(find_library("nosuchlib"))` writes: an error, not a library that has
+    // printf.
+    CHECK_THROWS_AS(ctypes::CDLL{ctypes::find_library("ctypes_no_such_library")},
+                    ctypes::load_error);
+    CHECK_THROWS_AS(ctypes::cdll.load(""), ctypes::load_error);
+    CHECK(ctypes::CDLL::self().is_loaded());
+}
 
 TEST_CASE("moving a library moves its reference and empties the source", "[library]") {
     ctypes::CDLL a{CTYPES_TEST_SHAPES};

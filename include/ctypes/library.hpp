@@ -28,12 +28,13 @@ namespace detail {
 
 // A library name or path as the user wrote it: UTF-8 `char` strings, `wchar_t` strings, or
 // anything path-like with `.native()` (std::filesystem::path, boost::filesystem::path), which
-// is why <filesystem> is not needed here. A null `const char*` means the running program.
+// is why <filesystem> is not needed here. A null pointer is kept apart from an empty name only
+// to say which it was: both are refused. running_program() is what self() loads.
 class path_arg {
 public:
-    path_arg(const char *s) : self_(s == nullptr), utf8_(s ? s : "") {}
+    path_arg(const char *s) : null_(s == nullptr), utf8_(s ? s : "") {}
     path_arg(const std::string &s) : utf8_(s) {}
-    path_arg(const wchar_t *s) : self_(s == nullptr), utf8_(s ? to_utf8(std::wstring(s)) : "") {}
+    path_arg(const wchar_t *s) : null_(s == nullptr), utf8_(s ? to_utf8(std::wstring(s)) : "") {}
     path_arg(const std::wstring &s) : utf8_(to_utf8(s)) {}
     template <class P, class N = decltype(std::declval<const P &>().native()),
               std::enable_if_t<!std::is_convertible_v<const P &, const char *> &&
@@ -41,11 +42,19 @@ public:
                                int> = 0>
     path_arg(const P &p) : path_arg(p.native()) {}
 
+    static path_arg running_program() {
+        path_arg p{std::string()};
+        p.self_ = true;
+        return p;
+    }
+
     bool is_self() const noexcept { return self_; }
+    bool is_null() const noexcept { return null_; }
     const std::string &utf8() const noexcept { return utf8_; }
 
 private:
     bool self_ = false;
+    bool null_ = false;
     std::string utf8_;
 };
 
@@ -138,13 +147,17 @@ public:
     /// Loads a library, like `ctypes.CDLL(name, mode)`.
     /// \param path a file name the loader searches for (`"libz.so.1"`, `"kernel32.dll"`) or a
     /// path with a directory; `const char*` and `std::string` are UTF-8, `wchar_t` strings and
-    /// path-like objects (`std::filesystem::path`) are taken as they are. A null `const char*`
-    /// means the running program, as self().
+    /// path-like objects (`std::filesystem::path`) are taken as they are. An empty name or a null
+    /// pointer is refused (a departure from ctypes, where `CDLL(None)` and `CDLL("")` load the
+    /// running program: `CDLL{find_library("nosuchlib")}` must not quietly succeed); ask for the
+    /// program with self().
     /// \param flags `rtld_*` flags (`rtld_now | rtld_local` unless `rtld_lazy` or `rtld_global`
     /// is given), and `use_errno` / `use_last_error` for every function looked up.
     /// \throws load_error when the loader refuses, with its own text: `ctypes: cannot load
     /// 'libfoo.so': libfoo.so: cannot open shared object file: No such file or directory`.
     /// code() is errc::load_failed on POSIX and the `GetLastError()` value on Windows.
+    /// \throws load_error (std::errc::invalid_argument) for an empty name or a null pointer,
+    /// without asking the loader.
     /// \note POSIX: `dlopen`. Windows: `LoadLibraryExW`; a path with a directory also loads its
     /// dependencies from that directory; a bare name never searches the current directory.
     /// \code
@@ -178,7 +191,7 @@ public:
     /// \note POSIX `dlopen(NULL)`; Windows `GetModuleHandleW(NULL)`, which sees the executable's
     /// own exports only.
     static basic_library self(load_flags flags = load_flags::none) {
-        return basic_library(detail::path_arg(static_cast<const char *>(nullptr)), flags);
+        return basic_library(detail::path_arg::running_program(), flags);
     }
 
     /// Takes ownership of a handle that is already open (ctypes `handle=`): the object will
@@ -454,6 +467,14 @@ private:
     void open(const detail::path_arg &path, load_flags flags, std::error_code &ec,
               std::string *message) {
         ec.clear();
+        if (!path.is_self() && path.utf8().empty()) {
+            ec = std::make_error_code(std::errc::invalid_argument);
+            if (message)
+                *message = std::string("ctypes: cannot load a library from ") +
+                           (path.is_null() ? "a null name" : "an empty name") +
+                           ": use self() for the running program";
+            return;
+        }
         detail::os_error err;
         const auto native = detail::native_loader::native_path(path.utf8());
         auto handle = detail::native_loader::open(path.is_self() ? nullptr : &native, flags, err);
