@@ -8,6 +8,7 @@
 #include <system_error>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "platform.hpp"
 
@@ -282,4 +283,79 @@ TEST_CASE("flags combine and test as a bitmask", "[library][flags]") {
     auto g = f;
     g &= ~ctypes::use_errno;
     CHECK(g == ctypes::rtld_lazy);
+}
+
+namespace {
+// What the throwing form says, to compare a report with.
+template <class F>
+std::string what_of(F &&attempt) {
+    try {
+        attempt();
+    } catch (const ctypes::error &e) {
+        return e.what();
+    }
+    return "(did not throw)";
+}
+} // namespace
+
+TEST_CASE("a loader trying several names reports why each one failed, as the exception would",
+          "[library][errors]") {
+    // python-magic's loader: try each candidate, say why every one failed.
+    const std::string names[] = {"libdoes-not-exist.so", "", CTYPES_TEST_SHAPES};
+    std::vector<std::string> why;
+    ctypes::CDLL lib;
+    ctypes::error_report report;
+    for (const std::string &name : names) {
+        lib = ctypes::CDLL{name, report};
+        if (lib)
+            break;
+        REQUIRE(report);
+        CHECK(report.message() == what_of([&] { ctypes::CDLL{name}; }));
+        why.push_back(report.message());
+    }
+    REQUIRE(lib.is_loaded());
+    CHECK_FALSE(report); // the success cleared it
+    CHECK(report.message().empty());
+    REQUIRE(why.size() == 2);
+    CHECK(why[0].rfind("ctypes: cannot load 'libdoes-not-exist.so': ", 0) == 0);
+    CHECK(why[0].size() > std::string("ctypes: cannot load 'libdoes-not-exist.so': ").size());
+    CHECK(why[1] == "ctypes: cannot load a library from an empty name: use self() for the "
+                    "running program");
+
+    ctypes::CDLL missing{"libdoes-not-exist.so", ctypes::rtld_lazy, report};
+    CHECK(report.code() == test_platform::missing_library());
+    CHECK_THROWS_AS(report.raise(), ctypes::load_error);
+    report.clear();
+    CHECK_FALSE(report);
+    CHECK_NOTHROW(report.raise());
+}
+
+TEST_CASE("lookups report the exception's text without throwing", "[library][errors]") {
+    ctypes::CDLL lib{CTYPES_TEST_SHAPES};
+    ctypes::error_report report;
+    auto f = lib.get<int(int, int *)>("our_functoin", report);
+    CHECK_FALSE(f);
+    CHECK(report.code() == test_platform::missing_symbol());
+    CHECK(report.message() == what_of([&] { lib.get<int(int, int *)>("our_functoin"); }));
+    CHECK(report.message().find("'our_functoin'") != std::string::npos);
+    CHECK_THROWS_AS(report.raise(), ctypes::symbol_error);
+
+    auto g = lib.get<int(int, int *)>("our_function", ctypes::use_errno, report);
+    REQUIRE(g);
+    CHECK_FALSE(report);
+    int nums[] = {1, 2, 3};
+    CHECK(g(3, nums) == 6);
+
+    lib.get<int()>("our_function", ctypes::rtld_now, report);
+    CHECK(report.code() == ctypes::errc::bad_flags);
+    CHECK_THROWS_AS(report.raise(), ctypes::error);
+
+    auto v = lib.var<int>("no_such_variable", report);
+    CHECK_FALSE(v);
+    CHECK(report.message() == what_of([&] { lib.var<int>("no_such_variable"); }));
+
+    ctypes::CDLL empty;
+    empty.get<int()>("our_function", report);
+    CHECK(report.code() == ctypes::errc::not_loaded);
+    CHECK_THROWS_AS(report.raise(), ctypes::load_error);
 }

@@ -180,6 +180,17 @@ public:
     basic_library(detail::path_arg path, std::error_code &ec) {
         open(path, load_flags::none, ec, nullptr);
     }
+    /// As above, but reports failure in `report` with the code and the whole text the
+    /// load_error would carry (see ctypes::error_report). Throws only std::bad_alloc.
+    basic_library(detail::path_arg path, load_flags flags, error_report &report) {
+        std::error_code ec;
+        std::string message;
+        open(path, flags, ec, &message);
+        basic_library::report(report, ec, std::move(message), true);
+    }
+    /// \copydoc basic_library(detail::path_arg, load_flags, error_report&)
+    basic_library(detail::path_arg path, error_report &report)
+        : basic_library(std::move(path), load_flags::none, report) {}
 
     basic_library(basic_library &&) noexcept = default;
     basic_library &operator=(basic_library &&) noexcept = default;
@@ -279,6 +290,23 @@ public:
     function<Sig, FnPolicy> get(detail::symbol_name name, load_flags call_flags,
                                 std::error_code &ec) const {
         return get<Sig, FnPolicy>(name, call_flags, ec, nullptr);
+    }
+    /// As get(), but reports failure in `report` with the code and the whole text the exception
+    /// would carry (see ctypes::error_report) and returns an empty function. Throws only
+    /// std::bad_alloc.
+    template <class Sig, class FnPolicy = Policy>
+    function<Sig, FnPolicy> get(detail::symbol_name name, load_flags call_flags,
+                                error_report &report) const {
+        std::error_code ec;
+        std::string message;
+        auto f = get<Sig, FnPolicy>(name, call_flags, ec, &message);
+        basic_library::report(report, ec, std::move(message));
+        return f;
+    }
+    /// \copydoc get(detail::symbol_name, load_flags, error_report&) const
+    template <class Sig, class FnPolicy = Policy>
+    function<Sig, FnPolicy> get(detail::symbol_name name, error_report &report) const {
+        return get<Sig, FnPolicy>(name, load_flags::none, report);
     }
 
     /// Looks up a library's free function as the deleter of ctypes::owned_ptr, for memory that
@@ -390,6 +418,16 @@ public:
     variable<T> var(detail::symbol_name name, std::error_code &ec) const {
         return var<T>(name, ec, nullptr);
     }
+    /// As var(), but reports failure in `report` with the code and the whole text the exception
+    /// would carry (see ctypes::error_report). Throws only std::bad_alloc.
+    template <class T>
+    variable<T> var(detail::symbol_name name, error_report &report) const {
+        std::error_code ec;
+        std::string message;
+        auto v = var<T>(name, ec, &message);
+        basic_library::report(report, ec, std::move(message));
+        return v;
+    }
 
     /// The library's exported dynamic symbols, read from the loaded image's own tables, in
     /// table order: name, kind (function, object, TLS, other) and size. With symbol versioning a
@@ -447,12 +485,21 @@ private:
         return "the running program";
     }
 
-    [[noreturn]] static void raise(const std::error_code &ec, const std::string &message) {
+    // The exception a lookup or unload failure is (a load failure is always a load_error).
+    static detail::error_kind kind_of(const std::error_code &ec) noexcept {
         if (ec == errc::not_loaded)
-            throw load_error(ec, message);
+            return detail::error_kind::load;
         if (ec == errc::in_use || ec == errc::bad_flags || ec == errc::load_failed)
-            throw error(ec, message);
-        throw symbol_error(ec, message);
+            return detail::error_kind::general;
+        return detail::error_kind::symbol;
+    }
+    [[noreturn]] static void raise(const std::error_code &ec, const std::string &message) {
+        detail::throw_error(kind_of(ec), ec, message);
+    }
+    // Fills an error_report with what the throwing form would have thrown.
+    static void report(error_report &r, const std::error_code &ec, std::string message,
+                       bool is_load = false) {
+        r.assign(is_load ? detail::error_kind::load : kind_of(ec), ec, std::move(message));
     }
 
     static bool is_windows_missing(const std::error_code &ec) noexcept {
