@@ -5,6 +5,7 @@
 /// \file
 /// ctypes::basic_library and its three ctypes-named instances CDLL, WinDLL and OleDLL.
 
+#include <initializer_list>
 #include <optional>
 #include <string>
 #include <system_error>
@@ -370,11 +371,71 @@ public:
                                                    load_flags call_flags = load_flags::none) const {
         std::error_code ec;
         auto f = get<Sig, FnPolicy>(name, call_flags, ec, nullptr);
-        if (ec == errc::symbol_not_found || ec == errc::null_symbol || is_windows_missing(ec))
+        if (is_missing(ec))
             return std::nullopt;
         if (ec) {
             std::string message; // built only when raising: it may list the library's exports
             get<Sig, FnPolicy>(name, call_flags, ec, &message);
+            raise(ec, message);
+        }
+        return f;
+    }
+
+    /// Looks up a function that has had several names (libraries rename across versions: OpenSSL
+    /// 3's `EVP_MD_get_size` was 1.1's `EVP_MD_size`): the first of `names` the library exports,
+    /// tried in order. The function's name() is the one found.
+    /// \tparam Sig, FnPolicy as for get(). \param names one or more names (or ordinals), each used
+    /// only during the call. \param call_flags as for get().
+    /// \throws symbol_error (errc::symbol_not_found) when the library has none of them, listing
+    /// every name tried, with "did you mean" for the first and the loader's text for the last:
+    /// `ctypes: cannot find any of 'EVP_MD_get_size', 'EVP_MD_size' in 'libcrypto.so.1.0.0' ...`.
+    /// A name that exists but is unfit (a data object, a decorated export of another size, bad
+    /// flags) is reported as get() reports it, without trying the names after it.
+    /// \code
+    /// auto md_size = crypto.get_first<int(const EVP_MD *)>({"EVP_MD_get_size", "EVP_MD_size"});
+    /// \endcode
+    template <class Sig, class FnPolicy = Policy>
+    function<Sig, FnPolicy> get_first(std::initializer_list<detail::symbol_name> names,
+                                      load_flags call_flags = load_flags::none) const {
+        std::error_code ec;
+        std::string message;
+        auto f = get_first<Sig, FnPolicy>(names, call_flags, ec, &message);
+        if (ec)
+            raise(ec, message);
+        return f;
+    }
+    /// As get_first(), but reports failure in `ec` and returns an empty function. Throws only
+    /// std::bad_alloc.
+    template <class Sig, class FnPolicy = Policy>
+    function<Sig, FnPolicy> get_first(std::initializer_list<detail::symbol_name> names,
+                                      std::error_code &ec) const {
+        return get_first<Sig, FnPolicy>(names, load_flags::none, ec, nullptr);
+    }
+    /// As get_first(), but reports failure in `report` with the exception's code and text (see
+    /// ctypes::error_report) and returns an empty function. Throws only std::bad_alloc.
+    template <class Sig, class FnPolicy = Policy>
+    function<Sig, FnPolicy> get_first(std::initializer_list<detail::symbol_name> names,
+                                      error_report &report,
+                                      load_flags call_flags = load_flags::none) const {
+        std::error_code ec;
+        std::string message;
+        auto f = get_first<Sig, FnPolicy>(names, call_flags, ec, &message);
+        basic_library::report(report, ec, std::move(message));
+        return f;
+    }
+    /// As get_first(), but std::nullopt when the library has none of the names.
+    /// \throws like get_first() for every other failure.
+    template <class Sig, class FnPolicy = Policy>
+    std::optional<function<Sig, FnPolicy>>
+    try_get_first(std::initializer_list<detail::symbol_name> names,
+                  load_flags call_flags = load_flags::none) const {
+        std::error_code ec;
+        auto f = get_first<Sig, FnPolicy>(names, call_flags, ec, nullptr);
+        if (is_missing(ec))
+            return std::nullopt;
+        if (ec) {
+            std::string message;
+            get_first<Sig, FnPolicy>(names, call_flags, ec, &message);
             raise(ec, message);
         }
         return f;
@@ -500,6 +561,11 @@ private:
     static void report(error_report &r, const std::error_code &ec, std::string message,
                        bool is_load = false) {
         r.assign(is_load ? detail::error_kind::load : kind_of(ec), ec, std::move(message));
+    }
+
+    // A lookup that failed only because the library has no such export.
+    static bool is_missing(const std::error_code &ec) noexcept {
+        return ec == errc::symbol_not_found || ec == errc::null_symbol || is_windows_missing(ec);
     }
 
     static bool is_windows_missing(const std::error_code &ec) noexcept {
@@ -673,6 +739,44 @@ private:
             return fn(reinterpret_cast<typename fn::pointer>(p), state_->flags | call_flags, state_,
                       name.label());
         }
+    }
+
+    template <class Sig, class FnPolicy>
+    function<Sig, FnPolicy> get_first(std::initializer_list<detail::symbol_name> names,
+                                      load_flags call_flags, std::error_code &ec,
+                                      std::string *message) const {
+        ec.clear();
+        if (names.size() == 0) {
+            ec = errc::symbol_not_found;
+            if (message)
+                *message = "ctypes: get_first<Sig>() needs at least one name to look up";
+            return {};
+        }
+        for (const detail::symbol_name &name : names) {
+            auto f = get<Sig, FnPolicy>(name, call_flags, ec, nullptr);
+            if (!ec)
+                return f;
+            if (!is_missing(ec)) {
+                if (message)
+                    get<Sig, FnPolicy>(name, call_flags, ec, message);
+                return f;
+            }
+        }
+        if (message) {
+            std::string text = "ctypes: cannot find any of ";
+            for (const detail::symbol_name &name : names)
+                text += (&name == names.begin() ? "" : ", ") + name.quoted();
+            text += " in '" + display_name() + "'";
+            const detail::symbol_name &first = *names.begin();
+            if (!first.by_ordinal && first.value)
+                text += detail::symbol_hint(state_->handle, first.value);
+            const detail::symbol_name &last = *(names.end() - 1);
+            detail::os_error err;
+            if (!last.is_null())
+                lookup(last, err);
+            *message = err.text.empty() ? text : text + ": " + err.text;
+        }
+        return {};
     }
 
     // A library's memory must go to the free its own allocations pair with, which is the
