@@ -129,8 +129,10 @@ public:
     /// \param args the declared parameters, converted as C++ converts arguments; in addition a
     /// `const char*` / `const wchar_t*` parameter takes a `std::string` / `std::wstring` (its
     /// `c_str()`, valid for the call) or a string buffer, and a `char*` / `wchar_t*` parameter
-    /// takes a string buffer (see detail::arg_converter). A `std::string_view` there is a
-    /// compile error: it is not NUL-terminated.
+    /// takes a string buffer; a byte pointer (`unsigned char*`, `std::byte*`, `void*`, const or
+    /// not) takes a string buffer, and its const form a `std::string` or byte container (see
+    /// detail::arg_converter). A `std::string_view` is a compile error for a C string: it is not
+    /// NUL-terminated. What C keeps past the call must outlive that use (see buffer.hpp).
     /// \param extra for a variadic signature only: the arguments after `...`, which undergo C's
     /// default promotions (float to double, small integers to int); class types are rejected.
     /// \return the foreign result, after the policy's result check.
