@@ -126,6 +126,8 @@ enum class error_kind : unsigned char { load, symbol, general };
 
 template <class Policy>
 class basic_library;
+template <class Library>
+class import_table;
 
 /// A load or lookup failure reported without throwing, with everything the exception would have
 /// carried: code() and message(), the exact what() of the throwing form, so that a program trying
@@ -174,6 +176,8 @@ public:
 private:
     template <class Policy>
     friend class basic_library;
+    template <class Library>
+    friend class import_table;
 
     void assign(detail::error_kind kind, const std::error_code &code, std::string message) {
         kind_ = kind;

@@ -732,8 +732,10 @@ private:
         if constexpr (std::is_base_of_v<detail::invalid_function_base, fn>) {
             return fn(); // a static_assert already said what is wrong with Sig
         } else {
-            void *p = find(name, wanted::function, 0, ec, message,
-                           stdcall_bytes<Sig, typename FnPolicy::convention>());
+            void *p =
+                find(name, wanted::function, 0, ec, message,
+                     stdcall_bytes<detail::plain_signature_t<Sig>,
+                                   typename detail::policy_for_t<Sig, FnPolicy>::convention>());
             if (!p)
                 return fn();
             return fn(reinterpret_cast<typename fn::pointer>(p), state_->flags | call_flags, state_,

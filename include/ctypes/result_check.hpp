@@ -403,7 +403,8 @@ private:
     mutable Check check_; // called as the user wrote it: a stateful check may count or log
 };
 
-template <class Fn, class Check, class S = signature<typename Fn::signature_type>>
+template <class Fn, class Check,
+          class S = signature<plain_signature_t<typename Fn::signature_type>>>
 using checked_base_for =
     checked_base<Fn, Check, typename S::result_type, typename S::argument_types,
                  typename out_values<typename S::argument_types>::ins, S::is_variadic>;
