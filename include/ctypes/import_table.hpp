@@ -98,8 +98,7 @@ private:
         auto f = library_->template get<Sig, Policy>(name, report);
         if (!report)
             return f;
-        if (report.code() != errc::symbol_not_found && report.code() != errc::null_symbol &&
-            !is_windows_missing(report.code())) {
+        if (!detail::is_missing_symbol(report.code())) {
             failures_.push_back(report.message()); // present but unfit: wrong kind, size, @N
             code_ = report.code();
         } else if (required) {
@@ -114,15 +113,6 @@ private:
             code_ = report.code();
         }
         return f;
-    }
-
-    static bool is_windows_missing(const std::error_code &ec) noexcept {
-#if defined(_WIN32)
-        return ec.category() == std::system_category() && ec.value() == 127; // proc not found
-#else
-        (void)ec;
-        return false;
-#endif
     }
 
     // Fills `report` with every failure: the missing required names and any unfit entry.

@@ -59,6 +59,16 @@ private:
     std::string utf8_;
 };
 
+// A lookup that failed only because the library has no such export (or it is NULL): what
+// try_get() and optional imports treat as absent rather than as an error.
+inline bool is_missing_symbol(const std::error_code &ec) noexcept {
+#if defined(_WIN32)
+    if (ec.category() == std::system_category() && ec.value() == 127) // ERROR_PROC_NOT_FOUND
+        return true;
+#endif
+    return ec == errc::symbol_not_found || ec == errc::null_symbol;
+}
+
 // Integers other than bool and the character types: what an export ordinal may be given as.
 template <class I>
 inline constexpr bool is_ordinal_type_v =
@@ -371,7 +381,7 @@ public:
                                                    load_flags call_flags = load_flags::none) const {
         std::error_code ec;
         auto f = get<Sig, FnPolicy>(name, call_flags, ec, nullptr);
-        if (is_missing(ec))
+        if (detail::is_missing_symbol(ec))
             return std::nullopt;
         if (ec) {
             std::string message; // built only when raising: it may list the library's exports
@@ -431,7 +441,7 @@ public:
                   load_flags call_flags = load_flags::none) const {
         std::error_code ec;
         auto f = get_first<Sig, FnPolicy>(names, call_flags, ec, nullptr);
-        if (is_missing(ec))
+        if (detail::is_missing_symbol(ec))
             return std::nullopt;
         if (ec) {
             std::string message;
@@ -561,20 +571,6 @@ private:
     static void report(error_report &r, const std::error_code &ec, std::string message,
                        bool is_load = false) {
         r.assign(is_load ? detail::error_kind::load : kind_of(ec), ec, std::move(message));
-    }
-
-    // A lookup that failed only because the library has no such export.
-    static bool is_missing(const std::error_code &ec) noexcept {
-        return ec == errc::symbol_not_found || ec == errc::null_symbol || is_windows_missing(ec);
-    }
-
-    static bool is_windows_missing(const std::error_code &ec) noexcept {
-#if defined(_WIN32)
-        return ec.category() == std::system_category() && ec.value() == 127; // proc not found
-#else
-        (void)ec;
-        return false;
-#endif
     }
 
     void open(const detail::path_arg &path, load_flags flags, std::error_code &ec,
@@ -758,7 +754,7 @@ private:
             auto f = get<Sig, FnPolicy>(name, call_flags, ec, nullptr);
             if (!ec)
                 return f;
-            if (!is_missing(ec)) {
+            if (!detail::is_missing_symbol(ec)) {
                 if (message)
                     get<Sig, FnPolicy>(name, call_flags, ec, message);
                 return f;

@@ -105,13 +105,13 @@ inline std::size_t segment_distance(const std::vector<std::string_view> &a,
         return none;
     // cost[i][j], with the shared-segment count carried along to require at least two.
     std::vector<std::pair<std::size_t, std::size_t>> prev(m + 1), cur(m + 1);
-    const std::size_t far = n + m + 1;
+    const std::size_t unreachable = n + m + 1;
     for (std::size_t j = 0; j <= m; ++j)
         prev[j] = {j, 0};
     for (std::size_t i = 1; i <= n; ++i) {
         cur[0] = {i, 0};
         for (std::size_t j = 1; j <= m; ++j) {
-            std::pair<std::size_t, std::size_t> best{far, 0};
+            std::pair<std::size_t, std::size_t> best{unreachable, 0};
             const auto consider = [&best](std::size_t cost, std::size_t shared) {
                 if (cost < best.first || (cost == best.first && shared > best.second))
                     best = {cost, shared};
