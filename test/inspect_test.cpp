@@ -254,7 +254,7 @@ TEST_CASE("did you mean finds renames by word segments in OpenSSL 3's libcrypto"
                !Catch::Contains("did you mean"));
 }
 
-TEST_CASE("get_first() takes a function's names across versions and lists every one tried",
+TEST_CASE("get_first() takes a function's names across versions in libcrypto, listing all tried",
           "[inspect][posix]") {
     ctypes::CDLL crypto{"libcrypto.so.3"};
     auto sha256 = crypto.get<const evp_md *()>("EVP_sha256");

@@ -13,7 +13,6 @@
 #include <string_view>
 #include <vector>
 
-#include <openssl/evp.h>
 #include <sqlite3.h>
 #include <zlib.h>
 
@@ -163,10 +162,20 @@ TEST_CASE("libc: memmove and memchr take buffers and containers as void*",
     CHECK(memchr(numbers, 8, sizeof numbers) != nullptr); // any object pointer, as before
 }
 
+// OpenSSL 3's EVP declarations, as <openssl/evp.h> has them (its header is not used: it needs the
+// architecture's configuration.h, which an -m32 build on x86-64 does not have).
+namespace {
+struct evp_md;
+struct evp_md_ctx;
+struct engine;
+constexpr int evp_max_md_size = 64; // EVP_MAX_MD_SIZE
+} // namespace
+
 TEST_CASE("libcrypto: EVP digests into unsigned char* buffers", "[system][posix][buffer]") {
     ctypes::CDLL crypto{"libcrypto.so.3"};
-    auto sha256 = crypto.get<decltype(::EVP_sha256)>("EVP_sha256");
-    auto digest = crypto.get<decltype(::EVP_Digest)>("EVP_Digest");
+    auto sha256 = crypto.get<const evp_md *()>("EVP_sha256");
+    auto digest = crypto.get<int(const void *, std::size_t, unsigned char *, unsigned int *,
+                                 const evp_md *, engine *)>("EVP_Digest");
     const char *abc_sha256 = "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad";
     const auto hex = [](const std::string &raw) {
         std::string out;
@@ -177,24 +186,25 @@ TEST_CASE("libcrypto: EVP digests into unsigned char* buffers", "[system][posix]
         }
         return out;
     };
-    auto md = ctypes::create_string_buffer(EVP_MAX_MD_SIZE);
+    auto md = ctypes::create_string_buffer(evp_max_md_size);
     unsigned int size = 0;
     REQUIRE(digest(std::string("abc"), 3, md, &size, sha256(), nullptr) == 1);
     REQUIRE(size == 32);
     CHECK(hex(md.raw().substr(0, size)) == abc_sha256);
 
     // The streaming form: EVP_DigestUpdate's const void* and EVP_DigestFinal_ex's unsigned char*.
-    auto ctx_new = crypto.get<decltype(::EVP_MD_CTX_new)>("EVP_MD_CTX_new");
-    auto ctx_free = crypto.get<decltype(::EVP_MD_CTX_free)>("EVP_MD_CTX_free");
-    auto init = crypto.get<decltype(::EVP_DigestInit_ex)>("EVP_DigestInit_ex");
-    auto update = crypto.get<decltype(::EVP_DigestUpdate)>("EVP_DigestUpdate");
-    auto final_ex = crypto.get<decltype(::EVP_DigestFinal_ex)>("EVP_DigestFinal_ex");
-    EVP_MD_CTX *ctx = ctx_new();
+    auto ctx_new = crypto.get<evp_md_ctx *()>("EVP_MD_CTX_new");
+    auto ctx_free = crypto.get<void(evp_md_ctx *)>("EVP_MD_CTX_free");
+    auto init = crypto.get<int(evp_md_ctx *, const evp_md *, engine *)>("EVP_DigestInit_ex");
+    auto update = crypto.get<int(evp_md_ctx *, const void *, std::size_t)>("EVP_DigestUpdate");
+    auto final_ex =
+        crypto.get<int(evp_md_ctx *, unsigned char *, unsigned int *)>("EVP_DigestFinal_ex");
+    evp_md_ctx *ctx = ctx_new();
     REQUIRE(ctx != nullptr);
     CHECK(init(ctx, sha256(), nullptr) == 1);
     CHECK(update(ctx, std::vector<unsigned char>{'a', 'b'}, 2) == 1);
     CHECK(update(ctx, ctypes::create_string_buffer("c"), 1) == 1);
-    auto out = ctypes::create_string_buffer(EVP_MAX_MD_SIZE);
+    auto out = ctypes::create_string_buffer(evp_max_md_size);
     size = 0;
     CHECK(final_ex(ctx, out, &size) == 1);
     ctx_free(ctx);
