@@ -150,10 +150,11 @@ private:
 /// \tparam T a struct deriving from `import_table<L>` with `using import_table::import_table;`
 /// and CTYPES_IMPORT / CTYPES_OPTIONAL_IMPORT entries.
 /// \throws symbol_error when required entries are missing, naming the library and every one of
-/// them, and ending with the loader's text for the last (`ctypes: cannot import from
-/// 'libz.so.1': 2 required symbols missing: 'crc32_zz', 'inflate_zz': ...`); an entry that
-/// exists but is unfit (a data object, a 32-bit Windows export with another `@N`) is listed with
-/// get()'s own text. An optional entry the library lacks is left empty, no error.
+/// them, and ending with the loader's text for the last:
+/// `ctypes: cannot import from 'libz.so.1': 2 required symbols missing: 'crc32_zz', ...`; an
+/// entry that exists but is unfit (a data object, a 32-bit Windows export decorated for another
+/// argument size) is listed with get()'s own text. An optional entry the library lacks is left
+/// empty, no error.
 /// \throws std::bad_alloc.
 template <class T, class L>
 T import_all(const L &library) {

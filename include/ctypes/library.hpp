@@ -397,8 +397,8 @@ public:
     /// Looks up a function that has had several names (libraries rename across versions: OpenSSL
     /// 3's `EVP_MD_get_size` was 1.1's `EVP_MD_size`): the first of `names` the library exports,
     /// tried in order. The function's name() is the one found.
-    /// \tparam Sig, FnPolicy as for get(). \param names one or more names (or ordinals), each used
-    /// only during the call. \param call_flags as for get().
+    /// \tparam Sig as for get(). \tparam FnPolicy as for get(). \param names one or more names
+    /// (or ordinals), each used only during the call. \param call_flags as for get().
     /// \throws symbol_error (errc::symbol_not_found) when the library has none of them, listing
     /// every name tried, with "did you mean" for the first and the loader's text for the last:
     /// `ctypes: cannot find any of 'EVP_MD_get_size', 'EVP_MD_size' in 'libcrypto.so.1.0.0' ...`.
@@ -428,13 +428,19 @@ public:
     /// ctypes::error_report) and returns an empty function. Throws only std::bad_alloc.
     template <class Sig, class FnPolicy = Policy>
     function<Sig, FnPolicy> get_first(std::initializer_list<detail::symbol_name> names,
-                                      error_report &report,
-                                      load_flags call_flags = load_flags::none) const {
+                                      load_flags call_flags, error_report &report) const {
         std::error_code ec;
         std::string message;
         auto f = get_first<Sig, FnPolicy>(names, call_flags, ec, &message);
         basic_library::report(report, ec, std::move(message));
         return f;
+    }
+    /// As get_first(), but reports failure in `report` (see ctypes::error_report) and returns an
+    /// empty function. Throws only std::bad_alloc.
+    template <class Sig, class FnPolicy = Policy>
+    function<Sig, FnPolicy> get_first(std::initializer_list<detail::symbol_name> names,
+                                      error_report &report) const {
+        return get_first<Sig, FnPolicy>(names, load_flags::none, report);
     }
     /// As get_first(), but std::nullopt when the library has none of the names.
     /// \throws like get_first() for every other failure.
