@@ -94,9 +94,9 @@ inline bool partner_segments(std::string_view a, std::string_view b) noexcept {
 }
 
 // Segment edit distance with no free replacement: a segment inserted or dropped costs 1, a verb
-// swapped for its partner costs 1, any other change is no rename. Returns limit + 1 when the
-// names are not a rename within `limit` edits, or when they share fewer than two segments (and
-// not the first): "x_size" is no rename of "y_get_size".
+// swapped for its partner costs 1, any other change is no rename. Returns limit + 1 unless the
+// names are a rename within `limit` edits that keeps the first segment and at least two in all:
+// "x_size" is no rename of "y_get_size", nor "EVP_a" of "EVP_b_c".
 inline std::size_t segment_distance(const std::vector<std::string_view> &a,
                                     const std::vector<std::string_view> &b, std::size_t limit) {
     const std::size_t n = a.size(), m = b.size();
