@@ -13,6 +13,8 @@
 #include <string>
 #include <vector>
 
+#include "platform.hpp"
+
 #if defined(_WIN32)
 #include <filesystem>
 #endif
@@ -222,12 +224,7 @@ TEST_CASE("a missing symbol suggests the closest exported names", "[inspect][pos
 namespace {
 struct evp_md; // OpenSSL's EVP_MD, opaque
 std::string what_of_get(const ctypes::CDLL &lib, const char *name) {
-    try {
-        lib.get<int(const evp_md *)>(name);
-    } catch (const ctypes::symbol_error &e) {
-        return e.what();
-    }
-    return "(found)";
+    return test_platform::what_of([&] { lib.get<int(const evp_md *)>(name); });
 }
 } // namespace
 

@@ -285,19 +285,6 @@ TEST_CASE("flags combine and test as a bitmask", "[library][flags]") {
     CHECK(g == ctypes::rtld_lazy);
 }
 
-namespace {
-// What the throwing form says, to compare a report with.
-template <class F>
-std::string what_of(F &&attempt) {
-    try {
-        attempt();
-    } catch (const ctypes::error &e) {
-        return e.what();
-    }
-    return "(did not throw)";
-}
-} // namespace
-
 TEST_CASE("a loader trying several names reports why each one failed, as the exception would",
           "[library][errors]") {
     // python-magic's loader: try each candidate, say why every one failed.
@@ -310,7 +297,7 @@ TEST_CASE("a loader trying several names reports why each one failed, as the exc
         if (lib)
             break;
         REQUIRE(report);
-        CHECK(report.message() == what_of([&] { ctypes::CDLL{name}; }));
+        CHECK(report.message() == test_platform::what_of([&] { ctypes::CDLL{name}; }));
         why.push_back(report.message());
     }
     REQUIRE(lib.is_loaded());
@@ -336,7 +323,8 @@ TEST_CASE("lookups report the exception's text without throwing", "[library][err
     auto f = lib.get<int(int, int *)>("our_functoin", report);
     CHECK_FALSE(f);
     CHECK(report.code() == test_platform::missing_symbol());
-    CHECK(report.message() == what_of([&] { lib.get<int(int, int *)>("our_functoin"); }));
+    CHECK(report.message() ==
+          test_platform::what_of([&] { lib.get<int(int, int *)>("our_functoin"); }));
     CHECK(report.message().find("'our_functoin'") != std::string::npos);
     CHECK_THROWS_AS(report.raise(), ctypes::symbol_error);
 
@@ -352,7 +340,7 @@ TEST_CASE("lookups report the exception's text without throwing", "[library][err
 
     auto v = lib.var<int>("no_such_variable", report);
     CHECK_FALSE(v);
-    CHECK(report.message() == what_of([&] { lib.var<int>("no_such_variable"); }));
+    CHECK(report.message() == test_platform::what_of([&] { lib.var<int>("no_such_variable"); }));
 
     ctypes::CDLL empty;
     empty.get<int()>("our_function", report);
