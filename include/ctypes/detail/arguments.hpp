@@ -32,6 +32,11 @@ struct arg_converter {
 };
 
 template <class T>
+inline constexpr bool is_string_buffer_v = false;
+template <class CharT>
+inline constexpr bool is_string_buffer_v<basic_string_buffer<CharT>> = true;
+
+template <class T>
 inline constexpr bool is_std_string_v = false;
 template <class C, class Tr, class A>
 inline constexpr bool is_std_string_v<std::basic_string<C, Tr, A>> = true;
@@ -108,11 +113,6 @@ struct arg_converter<wchar_t *> : c_mutable_string_converter<wchar_t> {};
 template <class T>
 inline constexpr bool is_byte_v = std::is_same_v<T, char> || std::is_same_v<T, signed char> ||
                                   std::is_same_v<T, unsigned char> || std::is_same_v<T, std::byte>;
-
-template <class T>
-inline constexpr bool is_string_buffer_v = false;
-template <class CharT>
-inline constexpr bool is_string_buffer_v<basic_string_buffer<CharT>> = true;
 
 // A contiguous container of bytes with data() and size() (std::string, std::vector<unsigned
 // char>, std::array<std::byte, N>, std::string_view), other than a string buffer.
