@@ -17,8 +17,30 @@
 
 #include "pe_image.hpp"
 
-namespace {
 namespace pe = ctypes::detail::pe;
+
+TEST_CASE("the PE readers refuse what is not a PE image", "[inspect]") {
+    std::vector<std::string> imports;
+    CHECK_FALSE(pe::read_imports(nullptr, 0, imports));
+    const std::vector<unsigned char> elf = {0x7f, 'E', 'L', 'F', 2, 1, 1, 0};
+    CHECK_FALSE(pe::read_imports(elf.data(), elf.size(), imports));
+    CHECK(imports.empty());
+    bool visited = false;
+    const auto visit = [&](const pe::export_entry &) { return visited = true; };
+    CHECK_FALSE(pe::for_each_export(nullptr, 0, visit));
+    CHECK_FALSE(pe::for_each_export(elf.data(), elf.size(), visit));
+    // "MZ" and an e_lfanew pointing past the end.
+    std::vector<unsigned char> mz(0x40, 0);
+    mz[0] = 'M';
+    mz[1] = 'Z';
+    mz[0x3c] = 0xf0;
+    CHECK_FALSE(pe::read_imports(mz.data(), mz.size(), imports));
+    CHECK_FALSE(pe::for_each_export(mz.data(), mz.size(), visit));
+    CHECK_FALSE(visited);
+}
+
+#if defined(CTYPES_TEST_I686_DLL)
+namespace {
 
 std::vector<unsigned char> file_bytes(const char *path) {
     std::ifstream in(path, std::ios::binary);
@@ -47,27 +69,6 @@ std::vector<std::string> imports_of(const std::vector<unsigned char> &file) {
 }
 } // namespace
 
-TEST_CASE("the PE readers refuse what is not a PE image", "[inspect]") {
-    std::vector<std::string> imports;
-    CHECK_FALSE(pe::read_imports(nullptr, 0, imports));
-    const std::vector<unsigned char> elf = {0x7f, 'E', 'L', 'F', 2, 1, 1, 0};
-    CHECK_FALSE(pe::read_imports(elf.data(), elf.size(), imports));
-    CHECK(imports.empty());
-    bool visited = false;
-    const auto visit = [&](const pe::export_entry &) { return visited = true; };
-    CHECK_FALSE(pe::for_each_export(nullptr, 0, visit));
-    CHECK_FALSE(pe::for_each_export(elf.data(), elf.size(), visit));
-    // "MZ" and an e_lfanew pointing past the end.
-    std::vector<unsigned char> mz(0x40, 0);
-    mz[0] = 'M';
-    mz[1] = 'Z';
-    mz[0x3c] = 0xf0;
-    CHECK_FALSE(pe::read_imports(mz.data(), mz.size(), imports));
-    CHECK_FALSE(pe::for_each_export(mz.data(), mz.size(), visit));
-    CHECK_FALSE(visited);
-}
-
-#if defined(CTYPES_TEST_I686_DLL)
 TEST_CASE("the PE readers on a real i686 DLL: exports as objdump lists them, its imports",
           "[inspect][win32-names]") {
     const std::vector<unsigned char> file = file_bytes(CTYPES_TEST_I686_DLL);

@@ -89,13 +89,16 @@ constexpr decoration decoration_of() noexcept {
     if constexpr (!decorates_names<Convention>::value || signature<Sig>::is_variadic) {
         return decoration{};
     } else if constexpr (has_decorate<Convention>::value) {
-        static_assert(
-            std::is_invocable_r_v<std::string, decltype(&Convention::decorate), const std::string &,
-                                  std::size_t>,
-            "ctypes: Convention::decorate must be a static member function taking "
-            "(const std::string &name, std::size_t argument_bytes) and returning the decorated "
-            "export name as a std::string");
-        return decoration{stdcall_argument_bytes<Sig>(), &call_decorate<Convention>};
+        constexpr bool usable = std::is_invocable_r_v<std::string, decltype(&Convention::decorate),
+                                                      const std::string &, std::size_t>;
+        static_assert(usable,
+                      "ctypes: Convention::decorate must be a static member function taking "
+                      "(const std::string &name, std::size_t argument_bytes) and returning the "
+                      "decorated export name as a std::string");
+        if constexpr (usable)
+            return decoration{stdcall_argument_bytes<Sig>(), &call_decorate<Convention>};
+        else
+            return decoration{};
     } else {
         return decoration{stdcall_argument_bytes<Sig>(), nullptr};
     }
