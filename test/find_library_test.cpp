@@ -246,7 +246,7 @@ TEST_CASE("the cache parser reads all three formats ldconfig writes", "[find][po
             reinterpret_cast<const unsigned char *>(bytes.data()), bytes.size(), dep_file, file));
         CHECK(file == dir + "/lib/" + dep_file);
     }
-    // The three formats agree on every name.
+    // The old format and the new agree on every name.
     const std::string old_format = write_cache(dir, "old");
     const std::string new_format = write_cache(dir, "new");
     for (const std::string &name : names_in(new_format)) {
