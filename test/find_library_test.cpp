@@ -239,20 +239,24 @@ TEST_CASE("the cache parser reads all three formats ldconfig writes", "[find][po
         const std::vector<std::string> ours = entries_read(bytes);
         CHECK(ours.size() > 50);
         CHECK(ours == entries_printed(dir + "/" + format + ".cache"));
-        // The private directory's library, found by its short name for the running ABI.
-        CHECK(find_in(bytes, "ctypes_fixture_dep") == dep_file);
-        std::string file;
-        CHECK(ctypes::detail::ld_cache::lookup(
-            reinterpret_cast<const unsigned char *>(bytes.data()), bytes.size(), dep_file, file));
-        CHECK(file == dir + "/lib/" + dep_file);
+        // The private directory's library is among them. (Its ABI flags are ldconfig's guess:
+        // an i386 library that needs no libc is plain "ELF", not libc6.)
+        CHECK(std::count(ours.begin(), ours.end(), dep_file + " => " + dir + "/lib/" + dep_file) ==
+              1);
     }
     // The old format and the new agree on every name.
     const std::string old_format = write_cache(dir, "old");
     const std::string new_format = write_cache(dir, "new");
+    std::size_t found = 0;
     for (const std::string &name : names_in(new_format)) {
         INFO("name " << name);
         CHECK(find_in(old_format, name) == find_in(new_format, name));
+        found += find_in(new_format, name).empty() ? 0 : 1;
     }
+#if defined(__x86_64__) && !defined(__ILP32__)
+    CHECK(found > 50); // ldconfig's trusted directories hold the running ABI's libraries
+#endif
+    (void)found;
     remove_caches(dir);
 }
 
