@@ -14,6 +14,8 @@
 #include <cerrno>
 #include <cstdint>
 
+#include "flags.hpp"
+
 #if defined(_WIN32)
 #include "detail/windows/win32.hpp"
 #endif
@@ -44,6 +46,36 @@ inline void swap_last_error() noexcept {
     copy = real;
 #endif
 }
+
+// What a call swaps around the foreign call. Every call, whatever its bits, rethrows what a
+// callback parked during it (see callback.hpp).
+enum capture_bits : unsigned char { capture_errno = 1, capture_last_error = 2 };
+
+inline unsigned char capture_of(load_flags f) noexcept {
+    return static_cast<unsigned char>((has_flags(f, use_errno) ? capture_errno : 0) |
+                                      (has_flags(f, use_last_error) ? capture_last_error : 0));
+}
+
+// Swaps the private errno / last-error copies in on construction and out on destruction; lives
+// exactly as long as the foreign call expression.
+struct capture_scope {
+    unsigned char bits;
+    explicit capture_scope(unsigned char b) noexcept : bits(b) {
+        if (bits & capture_errno)
+            swap_errno();
+        if (bits & capture_last_error)
+            swap_last_error();
+    }
+    ~capture_scope() {
+        if (bits & capture_last_error)
+            swap_last_error();
+        if (bits & capture_errno)
+            swap_errno();
+    }
+    capture_scope(const capture_scope &) = delete;
+    capture_scope &operator=(const capture_scope &) = delete;
+};
+
 } // namespace detail
 
 /// The calling thread's private errno copy: what the last `use_errno` foreign call on this

@@ -663,6 +663,8 @@ private:
         }
     }
 
+    template <class Sig, class P>
+    friend class function; // ties a function made from an address to its library
     detail::state_ptr state_;
 };
 

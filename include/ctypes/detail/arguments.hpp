@@ -30,6 +30,11 @@ struct arg_converter {
 };
 
 template <class T>
+inline constexpr bool is_string_buffer_v = false;
+template <class CharT>
+inline constexpr bool is_string_buffer_v<basic_string_buffer<CharT>> = true;
+
+template <class T>
 inline constexpr bool is_std_string_v = false;
 template <class C, class Tr, class A>
 inline constexpr bool is_std_string_v<std::basic_string<C, Tr, A>> = true;
