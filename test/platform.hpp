@@ -65,6 +65,17 @@ inline constexpr bool knows_symbol_kinds =
     false;
 #endif
 
+// The what() of the ctypes::error that `attempt` throws, to compare a non-throwing report with.
+template <class F>
+std::string what_of(F &&attempt) {
+    try {
+        attempt();
+    } catch (const ctypes::error &e) {
+        return e.what();
+    }
+    return "(did not throw)";
+}
+
 } // namespace test_platform
 
 #endif

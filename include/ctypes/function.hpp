@@ -76,8 +76,10 @@ public:
     /// \param args the declared parameters, converted as C++ converts arguments; in addition a
     /// `const char*` / `const wchar_t*` parameter takes a `std::string` / `std::wstring` (its
     /// `c_str()`, valid for the call) or a string buffer, and a `char*` / `wchar_t*` parameter
-    /// takes a string buffer (see detail::arg_converter). A `std::string_view` there is a
-    /// compile error: it is not NUL-terminated.
+    /// takes a string buffer; a byte pointer (`unsigned char*`, `std::byte*`, `void*`, const or
+    /// not) takes a string buffer, and its const form a `std::string` or byte container (see
+    /// detail::arg_converter). A `std::string_view` is a compile error for a C string: it is not
+    /// NUL-terminated. What C keeps past the call must outlive that use (see buffer.hpp).
     /// \param extra for a variadic signature only: the arguments after `...`, which undergo C's
     /// default promotions (float to double, small integers to int); class types are rejected.
     /// \return the foreign result, after the policy's result check.
@@ -229,16 +231,23 @@ std::string address_label(const void *address, load_flags call_flags) {
     return text;
 }
 
-template <class Sig, class Policy, bool Valid = validate_signature<Sig>()>
+// The policy a call of Sig uses: Policy, except that a type carrying stdcall (a 32-bit Windows
+// header's WINAPI declaration) is called as stdcall whatever the library's policy.
+template <class Sig, class Policy>
+using policy_for_t =
+    std::conditional_t<stdcall_signature<Sig>::value,
+                       policy<stdcall_convention, typename Policy::result_check>, Policy>;
+
+template <class Sig, class Policy, bool Valid = validate_signature<plain_signature_t<Sig>>()>
 struct function_base_for {
     using type = invalid_function_base;
 };
 template <class Sig, class Policy>
 struct function_base_for<Sig, Policy, true> {
-    using S = signature<Sig>;
+    using S = signature<plain_signature_t<Sig>>;
     using type =
-        typename base_with_outputs<Policy, typename S::result_type, typename S::argument_types,
-                                   S::is_variadic, function_base>::type;
+        typename base_with_outputs<policy_for_t<Sig, Policy>, typename S::result_type,
+                                   typename S::argument_types, S::is_variadic, function_base>::type;
 };
 
 } // namespace detail
@@ -246,7 +255,9 @@ struct function_base_for<Sig, Policy, true> {
 /// A typed, checked callable for an exported C function, made by basic_library::get().
 ///
 /// \tparam Sig the C function's type as a C++ function type: `R(Args...)`, optionally
-/// `noexcept`, or `R(Args..., ...)` for a variadic C function. Not a pointer type. Every
+/// `noexcept`, or `R(Args..., ...)` for a variadic C function; `decltype(::name)` of a header's
+/// declaration works, and on 32-bit x86 a type carrying stdcall (`WINAPI`, `__stdcall`) is called
+/// as stdcall whatever the policy says. Not a pointer type. Every
 /// parameter and the result must be FFI-safe (see types.hpp); a static_assert names the first
 /// offending position otherwise. A parameter written `ctypes::out<T>` is an output: C receives
 /// a `T*`, the call does not take it and returns it with the result (see ctypes::out).
