@@ -323,7 +323,8 @@ TEST_CASE("checked() takes what the function takes: strings, buffers, bytes, con
     // A buffer for char*, a std::string for the format, numbers after the ...
     int total = 0;
     auto snprintf = ctypes::checked(
-        libc().get<int(char *, std::size_t, const char *, ...)>("snprintf"),
+        libc().get<int(char *, std::size_t, const char *, ...)>(
+            test_platform::c_runtime_name("snprintf")),
         [&total](int n, const call_context &, char *out, std::size_t, const char *, int) {
             CHECK(std::string(out).size() == static_cast<std::size_t>(n));
             total += n;
