@@ -281,7 +281,7 @@ private:
 
     [[noreturn]] static void bad(const std::string &label, const std::string &text,
                                  const char *why) {
-        throw usage_error{"argument " + label + ": '" + text + "' " + why};
+        throw usage_error{label + ": '" + text + "' " + why};
     }
 
     // &TYPE, &TYPE=VALUE, buf:N: storage the function may write, printed after the call.
