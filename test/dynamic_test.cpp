@@ -555,3 +555,61 @@ TEST_CASE("a WinDLL calls stdcall functions through libffi's FFI_STDCALL", "[dyn
     CHECK(total == 999 * 1000 / 2 - 1000);
 }
 #endif
+
+TEST_CASE("dynamic_callback: a C function pointer for a runtime signature", "[dynamic][callback]") {
+    ctypes::dynamic_callback plus_one{
+        "int(int)", [](const std::vector<ctypes::value> &a) { return a[0].as<int>() + 1; }};
+    CHECK(plus_one.signature() == "int(*)(int)");
+    auto apply = dynamic_fixture().get_dynamic("apply_twice", fixture_decls());
+    CHECK(apply(plus_one.get_as<int (*)(int)>(), 5).as<int>() == 7);
+    CHECK(apply(ctypes::value::of(plus_one.get()), 5).as<int>() == 7);
+
+    // qsort through libc, with the comparison written at run time.
+    ctypes::CDLL libc{libc_name};
+    auto qsort = libc.get_dynamic(
+        "qsort", "void qsort(void *, size_t, size_t, int (*)(const void *, const void *))");
+    int calls = 0;
+    ctypes::dynamic_callback descending{
+        "int (*)(const void *, const void *)", [&](const std::vector<ctypes::value> &a) {
+            ++calls;
+            const int x = *a[0].as<const int *>(), y = *a[1].as<const int *>();
+            return ctypes::value::of(y - x);
+        }};
+    int values[] = {3, 1, 4, 1, 5, 9, 2, 6};
+    qsort(values, 8, sizeof(int), descending.get());
+    CHECK(calls > 0);
+    CHECK(std::vector<int>(values, values + 8) == std::vector<int>{9, 6, 5, 4, 3, 2, 1, 1});
+
+    // A typedef from a cdef names the type; small integer results are widened for libffi.
+    const ctypes::cdef decls{"typedef signed char (*small_fn)(signed char, double);"};
+    ctypes::dynamic_callback small{decls, "small_fn", [](const std::vector<ctypes::value> &a) {
+                                       return static_cast<int>(a[0].as<int>() * a[1].as<double>());
+                                   }};
+    CHECK(small.get_as<signed char (*)(signed char, double)>()(-3, 2.0) == -6);
+}
+
+TEST_CASE("an exception in a dynamic_callback reaches the C++ caller", "[dynamic][callback]") {
+    ctypes::dynamic_callback boom{"int(int)", [](const std::vector<ctypes::value> &a) -> int {
+                                      if (a[0].as<int>() == 2)
+                                          throw std::runtime_error("two is not allowed");
+                                      return a[0].as<int>() + 1;
+                                  }};
+    auto apply = dynamic_fixture().get_dynamic("apply_twice", fixture_decls());
+    CHECK_THROWS_WITH(apply(boom.get_as<int (*)(int)>(), 1), "two is not allowed");
+    CHECK(apply(boom.get_as<int (*)(int)>(), 5).as<int>() == 7); // nothing left parked
+    // A result that does not fit the C type is reported the same way.
+    ctypes::CDLL libc{libc_name};
+    auto qsort = libc.get_dynamic(
+        "qsort", "void qsort(void *, size_t, size_t, int (*)(const void *, const void *))");
+    ctypes::dynamic_callback bad{"int(const void *, const void *)",
+                                 [](const std::vector<ctypes::value> &) { return 1LL << 40; }};
+    int values[] = {2, 1};
+    CHECK_THROWS_WITH(qsort(values, 2, sizeof(int), bad.get()),
+                      "ctypes: a callback of type 'int(const void *, const void *)': the result "
+                      "(int) cannot hold 1099511627776: it does not fit");
+    CHECK_THROWS_WITH(ctypes::dynamic_callback("int", [](const std::vector<ctypes::value> &) {}),
+                      "ctypes: a dynamic_callback needs a function type, not int");
+    CHECK_THROWS_WITH(
+        ctypes::dynamic_callback("int(int, ...)", [](const std::vector<ctypes::value> &) {}),
+        Catch::Contains("cannot be variadic"));
+}

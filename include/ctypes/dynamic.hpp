@@ -13,6 +13,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
+#include <functional>
 #include <limits>
 #include <memory>
 #include <string>
@@ -533,11 +534,18 @@ inline constexpr bool is_dynamic_arg =
     std::is_null_pointer_v<X> || std::is_array_v<X> || std::is_same_v<X, std::string> ||
     std::is_same_v<X, value> || std::is_trivially_copyable_v<X>;
 
+// Where a conversion happens, for its messages: a call's argument i, or (i == result_index) what
+// a dynamic_callback returns.
+inline constexpr std::size_t result_index = static_cast<std::size_t>(-1);
+
 struct call_site {
     const c_type &function;
     const std::string &name;
+    const char *doing = "cannot call";
 
     std::string parameter(std::size_t i) const {
+        if (i == result_index)
+            return "the result (" + function.target->name + ")";
         std::string s = "argument " + std::to_string(i + 1);
         if (i < function.params.size()) {
             if (i < function.param_names.size() && !function.param_names[i].empty())
@@ -550,7 +558,8 @@ struct call_site {
         return s;
     }
     [[noreturn]] void fail(std::size_t i, const std::string &text) const {
-        throw_invalid("ctypes: cannot call '" + name + "': " + parameter(i) + " " + text);
+        throw_invalid(std::string("ctypes: ") + doing + " '" + name + "': " + parameter(i) + " " +
+                      text);
     }
 };
 
@@ -1080,6 +1089,190 @@ template <std::size_t N>
 struct declaration_source<char[N]> : declaration_source<const char *> {};
 
 } // namespace detail::dynamic
+
+namespace detail::dynamic {
+
+// The state a libffi closure calls into: its cif, the C++ callable, and the closure itself.
+struct closure_state {
+    type_ptr type;                                 // the function type
+    std::shared_ptr<prepared_signature> signature; // the cif and the ffi_types it points to
+    ffi_closure *closure = nullptr;
+    void *code = nullptr;
+    std::string name;
+    std::function<value(const std::vector<value> &)> call;
+
+    closure_state() = default;
+    closure_state(const closure_state &) = delete;
+    closure_state &operator=(const closure_state &) = delete;
+    ~closure_state() {
+        if (closure)
+            ffi_closure_free(closure);
+    }
+
+    // Called by libffi with the C arguments. Nothing may unwind into C: an exception (from the
+    // callable or from converting its result) is parked for the façade call that reached C and
+    // the result is zero.
+    static void entry(ffi_cif *, void *ret, void **args, void *user) noexcept {
+        auto *self = static_cast<closure_state *>(user);
+        const c_type &fn = *self->type;
+        const std::size_t ret_size =
+            fn.target->kind == c_kind::void_type
+                ? 0
+                : (is_integer(fn.target->kind) && fn.target->size < sizeof(ffi_arg)
+                       ? sizeof(ffi_arg)
+                       : fn.target->size);
+        if (ret_size)
+            std::memset(ret, 0, ret_size);
+        try {
+            std::vector<value> in;
+            in.reserve(fn.params.size());
+            for (std::size_t i = 0; i < fn.params.size(); ++i) {
+                value v(fn.params[i]);
+                std::memcpy(v.raw(), args[i], fn.params[i]->size);
+                in.push_back(std::move(v));
+            }
+            const value out = self->call(in);
+            if (fn.target->kind == c_kind::void_type)
+                return;
+            arg_slot slot;
+            void *where = nullptr;
+            const call_site at{fn, self->name, "a callback of type"};
+            convert(*fn.target, out, slot, where, at, result_index);
+            if (is_integer(fn.target->kind) && fn.target->size < sizeof(ffi_arg)) {
+                value narrow(fn.target);
+                std::memcpy(narrow.raw(), where, fn.target->size);
+                const ffi_arg wide =
+                    fn.target->is_signed
+                        ? static_cast<ffi_arg>(static_cast<ffi_sarg>(narrow.signed_integer()))
+                        : static_cast<ffi_arg>(narrow.unsigned_integer());
+                std::memcpy(ret, &wide, sizeof wide);
+            } else {
+                std::memcpy(ret, where, fn.target->size);
+            }
+        } catch (...) {
+            park_callback_exception();
+        }
+    }
+};
+
+// What a dynamic_callback's callable returned, as a value of the C result type.
+template <class R>
+value callback_result(R &&r) {
+    using T = std::decay_t<R>;
+    if constexpr (std::is_same_v<T, value>)
+        return std::forward<R>(r);
+    else if constexpr (std::is_enum_v<T>)
+        return value::of(static_cast<std::underlying_type_t<T>>(r));
+    else
+        return value::of(r);
+}
+
+} // namespace detail::dynamic
+
+/// A C function pointer made at run time for a runtime signature (ctypes `CFUNCTYPE(...)(f)`,
+/// cffi `ffi.callback`), calling a C++ callable through a libffi closure.
+///
+/// The callable receives the C arguments as a `const std::vector<ctypes::value> &` (read each
+/// with as<T>()) and returns the C result: a ctypes::value, a number or a pointer (converted by
+/// the result's C type, checked as an argument is), or nothing for a `void` result.
+/// An exception it throws never unwinds through C: it is parked and rethrown in the C++ caller
+/// when the foreign call that reached the callback returns, exactly as for ctypes::callback (a
+/// function or dynamic_function taking a function pointer or `void *` does so; others with the
+/// rethrow_callbacks flag). The C caller then sees a zero result.
+///
+/// Move-only; the function pointer is valid while the object lives. Calls from many threads at
+/// once are safe if the callable is. The calling convention is the platform's C one (cdecl).
+/// \see https://docs.python.org/3/library/ctypes.html#callback-functions
+/// \code
+/// ctypes::dynamic_callback cmp{"int(const void *, const void *)",
+///     [](const std::vector<ctypes::value> &a) {
+///         return *a[0].as<const int *>() - *a[1].as<const int *>();
+///     }};
+/// qsort(values, n, sizeof(int), cmp.get());
+/// \endcode
+class dynamic_callback {
+public:
+    /// \param type the callback's C type: a function type (`"int(const void *, const void *)"`)
+    /// or a pointer to one (`"void (*)(int)"`).
+    /// \param f the callable (see the class).
+    /// \throws declaration_error when `type` does not parse; error (std::errc::invalid_argument)
+    /// when it is not a function type or libffi cannot make a closure of it (a record with a
+    /// layout libffi cannot reproduce, an incomplete type); std::bad_alloc when libffi has no
+    /// closure memory.
+    template <class F>
+    dynamic_callback(std::string_view type, F &&f)
+        : dynamic_callback(cdef(), type, std::forward<F>(f)) {}
+
+    /// As above, with the names `decls` declares: a typedef of a function pointer type
+    /// (`"XML_StartElementHandler"`), or a type written with its typedefs.
+    template <class F>
+    dynamic_callback(const cdef &decls, std::string_view type, F &&f) {
+        detail::dynamic::type_ptr t = decls.type(type);
+        if (t->kind == detail::dynamic::c_kind::pointer &&
+            t->target->kind == detail::dynamic::c_kind::function)
+            t = t->target;
+        if (t->kind != detail::dynamic::c_kind::function)
+            detail::dynamic::throw_invalid(
+                "ctypes: a dynamic_callback needs a function type, not " + t->name);
+        make(t, std::string(type), wrap(std::forward<F>(f)));
+    }
+
+    dynamic_callback(dynamic_callback &&) noexcept = default;
+    dynamic_callback &operator=(dynamic_callback &&) noexcept = default;
+
+    /// The C function pointer, valid while this object lives. Throws nothing.
+    void *get() const noexcept { return state_ ? state_->code : nullptr; }
+    /// The C function pointer as a function pointer type of the caller's choice.
+    template <class P>
+    P get_as() const noexcept {
+        static_assert(std::is_pointer_v<P> && std::is_function_v<std::remove_pointer_t<P>>,
+                      "ctypes: dynamic_callback::get_as<P>() needs a function pointer type");
+        return reinterpret_cast<P>(get());
+    }
+    /// The callback's C type as C spells it. Throws nothing but std::bad_alloc.
+    std::string signature() const { return state_ ? state_->type->name : std::string(); }
+
+private:
+    template <class F>
+    static std::function<value(const std::vector<value> &)> wrap(F &&f) {
+        using D = std::decay_t<F>;
+        static_assert(std::is_invocable_v<D &, const std::vector<value> &>,
+                      "ctypes: a dynamic_callback's callable takes the arguments as "
+                      "const std::vector<ctypes::value> &");
+        return [g = D(std::forward<F>(f))](const std::vector<value> &args) mutable -> value {
+            using R = std::invoke_result_t<D &, const std::vector<value> &>;
+            if constexpr (std::is_void_v<R>) {
+                g(args);
+                return value();
+            } else {
+                return detail::dynamic::callback_result(g(args));
+            }
+        };
+    }
+
+    void make(const detail::dynamic::type_ptr &fn, std::string name,
+              std::function<value(const std::vector<value> &)> call) {
+        using namespace detail::dynamic;
+        auto st = std::make_unique<closure_state>();
+        st->type = fn;
+        st->name = std::move(name);
+        st->call = std::move(call);
+        if (fn->variadic)
+            throw_invalid("ctypes: a dynamic_callback cannot be variadic ('" + st->name + "')");
+        st->signature = prepare(fn, FFI_DEFAULT_ABI, st->name);
+        st->closure = static_cast<ffi_closure *>(ffi_closure_alloc(sizeof(ffi_closure), &st->code));
+        if (!st->closure)
+            throw std::bad_alloc();
+        const ffi_status s = ffi_prep_closure_loc(st->closure, &st->signature->cif,
+                                                  &closure_state::entry, st.get(), st->code);
+        if (s != FFI_OK)
+            throw_invalid("ctypes: libffi cannot make a closure of type " + fn->name + " (" +
+                          ffi_status_name(s) + ")");
+        state_ = std::move(st);
+    }
+
+    std::unique_ptr<detail::dynamic::closure_state> state_;
+};
 
 namespace detail {
 
