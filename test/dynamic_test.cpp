@@ -613,3 +613,35 @@ TEST_CASE("an exception in a dynamic_callback reaches the C++ caller", "[dynamic
         ctypes::dynamic_callback("int(int, ...)", [](const std::vector<ctypes::value> &) {}),
         Catch::Contains("cannot be variadic"));
 }
+
+TEST_CASE("register-only signatures take the fast path, others libffi", "[dynamic][fast]") {
+    const auto &d = fixture_decls();
+    const auto &lib = dynamic_fixture();
+    auto mixed = lib.get_dynamic("u64_mix", d);
+    auto pair_swap = lib.get_dynamic("pair_swap", d);
+    auto ld_mul = lib.get_dynamic("ld_mul", d);
+    auto sum_ints = lib.get_dynamic("sum_ints", d);
+#if defined(__x86_64__) && !defined(_WIN32)
+    CHECK(mixed.uses_fast_path());
+    CHECK(lib.get_dynamic("char_neg", d).uses_fast_path());
+#else
+    CHECK_FALSE(mixed.uses_fast_path());
+#endif
+    CHECK_FALSE(mixed.via_libffi().uses_fast_path());
+    CHECK_FALSE(pair_swap.uses_fast_path());
+    CHECK_FALSE(ld_mul.uses_fast_path());
+    CHECK_FALSE(sum_ints.uses_fast_path());
+    // Both engines agree on every width and sign, floats in the low half of a vector register.
+    for (int k = -3; k <= 3; ++k) {
+        const auto a = mixed(static_cast<unsigned char>(200 + k), -3 * k, 7u + k, -9LL * k,
+                             0.5f * k, 0.25 * k);
+        const auto b = mixed.via_libffi()(static_cast<unsigned char>(200 + k), -3 * k, 7u + k,
+                                          -9LL * k, 0.5f * k, 0.25 * k);
+        CHECK(a.as<std::uint64_t>() == b.as<std::uint64_t>());
+        CHECK(lib.get_dynamic("char_neg", d)(k).as<int>() == -k);
+    }
+    ctypes::CDLL libm{libm_name};
+    auto cosf = libm.get_dynamic("cosf", "float cosf(float)");
+    CHECK(cosf(0.5f).as<float>() == cosf.via_libffi()(0.5f).as<float>());
+    CHECK(cosf(0.5f).as<float>() == libm.get<float(float)>("cosf")(0.5f));
+}

@@ -24,6 +24,7 @@
 #include <vector>
 
 #include "detail/dynamic/c_type.hpp"
+#include "detail/dynamic/fast_call.hpp"
 #include "detail/dynamic/ffi_types.hpp"
 #include "detail/dynamic/lexer.hpp"
 #include "detail/dynamic/parser.hpp"
@@ -884,6 +885,19 @@ public:
     /// True unless default-constructed or moved from. Throws nothing.
     explicit operator bool() const noexcept { return fn_ != nullptr; }
 
+    /// Whether calls take the fast path of our own instead of libffi: on x86-64 System V, for a
+    /// non-variadic signature whose parameters are all integers, pointers, floats and doubles
+    /// that fit the argument registers (six integer, eight vector) and whose result is one of
+    /// those or void. Throws nothing.
+    bool uses_fast_path() const noexcept { return sig_ && sig_->fast && !libffi_only_; }
+    /// A copy whose calls all go through libffi, for comparing the two engines (the tests, the
+    /// benchmarks). Throws nothing but std::bad_alloc.
+    dynamic_function via_libffi() const {
+        dynamic_function f = *this;
+        f.libffi_only_ = true;
+        return f;
+    }
+
     /// \cond internal
     dynamic_function(void *fn, std::shared_ptr<const detail::dynamic::prepared_signature> sig,
                      load_flags flags, detail::state_ptr state, std::string name,
@@ -944,15 +958,16 @@ private:
             cif = &variadic_cif;
         }
         value result(t.target);
+        const bool fast = sig_->fast && !libffi_only_;
         if (CTYPES_DETAIL_UNLIKELY(capture_ != 0)) {
             detail::callback_exception_scope pending((capture_ & detail::capture_callbacks) != 0);
             {
                 detail::capture_scope scope(capture_);
-                ffi_call(cif, FFI_FN(fn_), result.raw(), where);
+                engine(fast, cif, where, result.raw());
             }
             pending.rethrow();
         } else {
-            ffi_call(cif, FFI_FN(fn_), result.raw(), where);
+            engine(fast, cif, where, result.raw());
         }
         result.narrow();
         if (check_)
@@ -960,9 +975,20 @@ private:
         return result;
     }
 
+    void engine(bool fast, ffi_cif *cif, void **where, void *result) const {
+#if CTYPES_DETAIL_FAST_CALL
+        if (fast)
+            return detail::dynamic::fast_call(fn_, *sig_->type, where, result);
+#else
+        (void)fast;
+#endif
+        ffi_call(cif, FFI_FN(fn_), result, where);
+    }
+
     void *fn_ = nullptr;
     std::shared_ptr<const detail::dynamic::prepared_signature> sig_;
     unsigned char capture_ = 0;
+    bool libffi_only_ = false;
     detail::dynamic::result_checker check_ = nullptr;
     detail::state_ptr state_; // keeps the library mapped
     std::string name_;
@@ -1019,6 +1045,7 @@ inline std::shared_ptr<prepared_signature> prepare(const type_ptr &fn, ffi_abi a
             throw_invalid("ctypes: cannot declare '" + name + "': libffi refuses the signature (" +
                           ffi_status_name(st) + ")");
     }
+    sig->fast = fast_call_suits(*fn) && abi == FFI_DEFAULT_ABI;
     // libffi lays records out from their elements: where that differs from C's layout the call
     // would be wrong, so it is refused instead.
     const auto same = [&](const c_type &c, const ffi_type *f) {

@@ -188,6 +188,7 @@ struct prepared_signature {
     ffi_type *result = nullptr;
     ffi_abi abi = FFI_DEFAULT_ABI;
     ffi_cif cif{};
+    bool fast = false; // calls take the register-only fast path (fast_call.hpp)
 };
 
 inline const char *ffi_status_name(ffi_status s) noexcept {
