@@ -79,6 +79,8 @@ const ctypes::cdef &fixture_decls() {
         double sum_mixed(const char *kinds, ...);
         int32_t std_sub(int32_t a, int32_t b);
         int data_object(void);
+        struct int_double { int32_t i; double d; };
+        double after_five(int a, int b, int c, int d, int e, double x, struct int_double s);
     )"};
     return decls;
 }
@@ -448,6 +450,19 @@ TEST_CASE("records by value go in and out, in registers and in memory", "[dynami
     const auto bits = lib.get_dynamic("bits_make", d)(3, 100, -7);
     CHECK(bits.size() == 4);
     CHECK(lib.get_dynamic("bits_sum", d)(bits).as<int>() == 3 + 100 * 16 - 7 * 65536);
+}
+
+TEST_CASE("a record in the last integer register keeps the earlier vector arguments", "[dynamic]") {
+    struct int_double {
+        std::int32_t i;
+        double d;
+    };
+    const auto &lib = dynamic_fixture();
+    auto f = lib.get_dynamic("after_five", fixture_decls());
+    auto typed = lib.get<double(int, int, int, int, int, double, int_double)>("after_five");
+    const int_double s{7, 0.5};
+    CHECK(typed(1, 2, 3, 4, 5, 0.25, s) == 15 + 25 + 70000 + 500000);
+    CHECK(f(1, 2, 3, 4, 5, 0.25, s).as<double>() == typed(1, 2, 3, 4, 5, 0.25, s));
 }
 
 TEST_CASE("long double, every integer width and mixed registers", "[dynamic]") {

@@ -709,9 +709,17 @@ ffi_type *promote(const X &x, arg_slot &s, void *&where, const call_site &at, st
     if constexpr (std::is_same_v<X, value>) {
         if (x.is_void() || x.is_record())
             at.fail(i, "cannot be a " + x.type_name() + ": C's default promotions take scalars");
-        if (x.is_integer())
+        if (x.is_integer()) { // its own width, then C's promotion to int
+            if (x.size() < sizeof(int) || (x.size() == sizeof(int) && x.is_signed()))
+                return promote(static_cast<int>(x.is_signed()
+                                                    ? x.signed_integer()
+                                                    : static_cast<long long>(x.unsigned_integer())),
+                               s, where, at, i);
+            if (x.size() == sizeof(int))
+                return promote(static_cast<unsigned>(x.unsigned_integer()), s, where, at, i);
             return x.is_signed() ? promote(x.signed_integer(), s, where, at, i)
                                  : promote(x.unsigned_integer(), s, where, at, i);
+        }
         if (x.is_floating()) {
             if (x.c_type()->kind == c_kind::long_double)
                 return promote(x.template as<long double>(), s, where, at, i);
@@ -944,13 +952,37 @@ private:
     }
 
     value invoke(void **where, ffi_type **types, std::size_t n) const {
+        if (CTYPES_DETAIL_UNLIKELY(sig_->expanded.size() != sig_->params.size()))
+            return invoke_split(where, types, n);
+        return call_engine(where, types, n, sig_->params.size());
+    }
+
+    // The records libffi must see as two scalars (detail::dynamic::split_for_libffi): their
+    // halves as separate arguments.
+    value invoke_split(void **where, ffi_type **types, std::size_t n) const {
+        std::vector<void *> w;
+        std::vector<ffi_type *> ty;
+        for (std::size_t i = 0; i < n; ++i) {
+            w.push_back(where[i]);
+            if (i < sig_->split.size() && sig_->split[i]) {
+                w.push_back(static_cast<unsigned char *>(where[i]) + 8);
+                ty.push_back(&ffi_type_uint64);
+                ty.push_back(&ffi_type_double);
+            } else {
+                ty.push_back(types[i]);
+            }
+        }
+        return call_engine(w.data(), ty.data(), w.size(), sig_->expanded.size());
+    }
+
+    value call_engine(void **where, ffi_type **types, std::size_t n, std::size_t fixed) const {
         const auto &t = *sig_->type;
         ffi_cif variadic_cif;
         ffi_cif *cif = const_cast<ffi_cif *>(&sig_->cif);
         if (t.variadic) {
-            const ffi_status st = ffi_prep_cif_var(&variadic_cif, FFI_DEFAULT_ABI,
-                                                   static_cast<unsigned>(t.params.size()),
-                                                   static_cast<unsigned>(n), sig_->result, types);
+            const ffi_status st =
+                ffi_prep_cif_var(&variadic_cif, FFI_DEFAULT_ABI, static_cast<unsigned>(fixed),
+                                 static_cast<unsigned>(n), sig_->result, types);
             if (st != FFI_OK)
                 detail::dynamic::throw_invalid("ctypes: cannot call '" + name_ +
                                                "': libffi cannot prepare the variadic call (" +
@@ -1028,23 +1060,33 @@ inline std::shared_ptr<prepared_signature> prepare(const type_ptr &fn, ffi_abi a
                       (i < fn->params.size() ? at.parameter(i) : std::string("the result")) +
                       " cannot be passed: " + u.text);
     }
-    if (!fn->variadic) {
-        const ffi_status st =
-            ffi_prep_cif(&sig->cif, abi, static_cast<unsigned>(sig->params.size()), sig->result,
-                         sig->params.data());
-        if (st != FFI_OK)
-            throw_invalid("ctypes: cannot declare '" + name + "': libffi refuses the signature (" +
-                          ffi_status_name(st) + ")");
-    } else {
-        // Lays the record types out (ffi_prep_cif fills their sizes) for the check below.
-        ffi_cif probe;
-        const ffi_status st = ffi_prep_cif_var(
-            &probe, FFI_DEFAULT_ABI, static_cast<unsigned>(sig->params.size()),
-            static_cast<unsigned>(sig->params.size()), sig->result, sig->params.data());
-        if (st != FFI_OK)
-            throw_invalid("ctypes: cannot declare '" + name + "': libffi refuses the signature (" +
-                          ffi_status_name(st) + ")");
+    sig->split = split_for_libffi(*fn);
+    for (std::size_t j = 0; j < fn->params.size(); ++j) {
+        if (sig->split[j]) {
+            sig->expanded.push_back(&ffi_type_uint64);
+            sig->expanded.push_back(&ffi_type_double);
+        } else {
+            sig->expanded.push_back(sig->params[j]);
+        }
     }
+    // The probe lays the record types out (ffi_prep_cif fills in their sizes) for the check
+    // below; a non-variadic function then keeps its cif for every call.
+    ffi_cif probe;
+    const ffi_status st =
+        fn->variadic
+            ? ffi_prep_cif_var(&probe, FFI_DEFAULT_ABI, static_cast<unsigned>(sig->params.size()),
+                               static_cast<unsigned>(sig->params.size()), sig->result,
+                               sig->params.data())
+            : ffi_prep_cif(&probe, abi, static_cast<unsigned>(sig->params.size()), sig->result,
+                           sig->params.data());
+    const ffi_status real =
+        fn->variadic || st != FFI_OK
+            ? st
+            : ffi_prep_cif(&sig->cif, abi, static_cast<unsigned>(sig->expanded.size()), sig->result,
+                           sig->expanded.data());
+    if (real != FFI_OK)
+        throw_invalid("ctypes: cannot declare '" + name + "': libffi refuses the signature (" +
+                      ffi_status_name(real) + ")");
     sig->fast = fast_call_suits(*fn) && abi == FFI_DEFAULT_ABI;
     // libffi lays records out from their elements: where that differs from C's layout the call
     // would be wrong, so it is refused instead.

@@ -68,12 +68,36 @@ public:
         }
     }
 
-private:
     struct leaf {
         std::size_t offset, size;
         enum { integer_class, sse_class, x87_class } cls;
     };
 
+    // The scalar pieces of a type, with their offsets and System V classes.
+    static void leaves(const c_type &t, std::size_t base, std::vector<leaf> &out) {
+        if (is_record(t.kind)) {
+            for (const c_field &f : t.fields) {
+                if (f.is_bit_field) {
+                    if (f.bit_width != 0)
+                        out.push_back({base + f.offset + f.bit_offset / 8,
+                                       (f.bit_offset % 8 + f.bit_width + 7) / 8,
+                                       leaf::integer_class});
+                } else {
+                    leaves(*f.type, base + f.offset, out);
+                }
+            }
+        } else if (t.kind == c_kind::array) {
+            for (std::size_t i = 0; i < t.count; ++i)
+                leaves(*t.target, base + i * t.target->size, out);
+        } else if (is_floating(t.kind)) {
+            out.push_back(
+                {base, t.size, t.kind == c_kind::long_double ? leaf::x87_class : leaf::sse_class});
+        } else {
+            out.push_back({base, t.size, leaf::integer_class});
+        }
+    }
+
+private:
     ffi_type *record(const c_type &t) {
         auto cached = cache_.find(&t);
         if (cached != cache_.end())
@@ -122,29 +146,6 @@ private:
         return out;
     }
 
-    static void leaves(const c_type &t, std::size_t base, std::vector<leaf> &out) {
-        if (is_record(t.kind)) {
-            for (const c_field &f : t.fields) {
-                if (f.is_bit_field) {
-                    if (f.bit_width != 0)
-                        out.push_back({base + f.offset + f.bit_offset / 8,
-                                       (f.bit_offset % 8 + f.bit_width + 7) / 8,
-                                       leaf::integer_class});
-                } else {
-                    leaves(*f.type, base + f.offset, out);
-                }
-            }
-        } else if (t.kind == c_kind::array) {
-            for (std::size_t i = 0; i < t.count; ++i)
-                leaves(*t.target, base + i * t.target->size, out);
-        } else if (is_floating(t.kind)) {
-            out.push_back(
-                {base, t.size, t.kind == c_kind::long_double ? leaf::x87_class : leaf::sse_class});
-        } else {
-            out.push_back({base, t.size, leaf::integer_class});
-        }
-    }
-
     void by_eightbyte(const c_type &t, std::vector<ffi_type *> &elements) {
         std::vector<leaf> all;
         leaves(t, 0, all);
@@ -189,7 +190,60 @@ struct prepared_signature {
     ffi_abi abi = FFI_DEFAULT_ABI;
     ffi_cif cif{};
     bool fast = false; // calls take the register-only fast path (fast_call.hpp)
+    // Declared parameters passed to libffi as two scalars (see split_for_libffi); the cif's
+    // arguments are then `expanded`, not `params`.
+    std::vector<unsigned char> split;
+    std::vector<ffi_type *> expanded;
 };
+
+// libffi up to 3.4.6 (fixed by its pull request 848) corrupts the first SSE argument register on
+// x86-64 System V when a 9-16 byte record whose first eightbyte is INTEGER class lands in the
+// sixth integer register: it copies the whole record into that register's 8-byte slot. Such a
+// record (its second eightbyte then SSE class, as both must be in registers) is passed exactly
+// like a uint64_t followed by a double, so it is described to libffi as those two. Returns, per
+// parameter, whether to split it.
+inline std::vector<unsigned char> split_for_libffi(const c_type &fn) {
+    std::vector<unsigned char> split(fn.params.size(), 0);
+#if defined(__x86_64__) && !defined(_WIN32) && !defined(__CYGWIN__)
+    std::size_t gpr = 0, sse = 0;
+    for (std::size_t i = 0; i < fn.params.size(); ++i) {
+        const c_type &t = *fn.params[i];
+        if (is_floating(t.kind)) {
+            if (t.kind != c_kind::long_double && sse < 8)
+                ++sse;
+        } else if (!is_record(t.kind)) {
+            if (gpr < 6)
+                ++gpr;
+        } else if (t.size <= 16 && t.size > 0) {
+            std::vector<ffi_layout::leaf> all;
+            ffi_layout::leaves(t, 0, all);
+            bool memory = false, integer[2] = {false, false}, any[2] = {false, false};
+            for (const auto &l : all) {
+                if (l.cls == ffi_layout::leaf::x87_class || l.offset % (l.size ? l.size : 1) != 0)
+                    memory = true;
+                for (std::size_t e = 0; e < 2; ++e)
+                    if (l.offset < 8 * e + 8 && l.offset + l.size > 8 * e) {
+                        any[e] = true;
+                        integer[e] = integer[e] || l.cls == ffi_layout::leaf::integer_class;
+                    }
+            }
+            const std::size_t words = t.size > 8 ? 2 : 1;
+            std::size_t ints = 0, vectors = 0;
+            for (std::size_t e = 0; e < words; ++e)
+                (integer[e] || !any[e] ? ints : vectors) += 1;
+            if (memory || gpr + ints > 6 || sse + vectors > 8)
+                continue;
+            if (words == 2 && integer[0] && !integer[1] && any[1] && gpr == 5)
+                split[i] = 1;
+            gpr += ints;
+            sse += vectors;
+        }
+    }
+#else
+    (void)fn;
+#endif
+    return split;
+}
 
 inline const char *ffi_status_name(ffi_status s) noexcept {
     switch (s) {
