@@ -73,7 +73,7 @@ void tour_sqlite() {
     auto open = lib.get<int(const char *, sqlite3 **)>("sqlite3_open");
     auto prepare = lib.get<int(sqlite3 *, const char *, int, sqlite3_stmt **, const char **)>(
         "sqlite3_prepare_v2");
-    auto step_ = lib.get<int(sqlite3_stmt *)>("sqlite3_step");
+    auto step_row = lib.get<int(sqlite3_stmt *)>("sqlite3_step");
     auto column_int = lib.get<int(sqlite3_stmt *, int)>("sqlite3_column_int");
     auto column_text = lib.get<const unsigned char *(sqlite3_stmt *, int)>("sqlite3_column_text");
     auto finalize = lib.get<int(sqlite3_stmt *)>("sqlite3_finalize");
@@ -85,7 +85,7 @@ void tour_sqlite() {
     sqlite3_stmt *stmt = nullptr;
     const char *sql = "SELECT 6 * 7, 'ctypes' || '-cpp'";
     prepare(db, sql, -1, &stmt, nullptr);
-    if (step_(stmt) == 100 /* SQLITE_ROW */)
+    if (step_row(stmt) == 100 /* SQLITE_ROW */)
         std::printf("%s -> %d, '%s'\n", sql, column_int(stmt, 0),
                     reinterpret_cast<const char *>(column_text(stmt, 1)));
     finalize(stmt);

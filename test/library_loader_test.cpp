@@ -57,14 +57,15 @@ TEST_CASE("a loader of its own unloads its cache when destroyed", "[loader][posi
 TEST_CASE("8 threads asking cdll[name] at once all get the same library", "[loader][posix]") {
     ctypes::library_loader<ctypes::WinDLL> loader;
     std::atomic<bool> go{false};
-    std::vector<const ctypes::WinDLL *> seen(8 * 200, nullptr);
+    std::vector<const ctypes::WinDLL *> seen(std::size_t{8} * 200, nullptr);
     std::vector<std::thread> threads;
+    threads.reserve(8);
     for (int t = 0; t < 8; ++t)
         threads.emplace_back([&, t] {
             while (!go.load())
                 std::this_thread::yield();
             for (int i = 0; i < 200; ++i)
-                seen[static_cast<std::size_t>(t * 200 + i)] =
+                seen[static_cast<std::size_t>(t) * 200 + static_cast<std::size_t>(i)] =
                     &loader[i % 2 ? "libz.so.1" : CTYPES_TEST_SHAPES];
         });
     go = true;

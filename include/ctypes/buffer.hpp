@@ -194,6 +194,7 @@ inline std::string string_at(const void *ptr) {
     return std::string(static_cast<const char *>(ptr));
 }
 /// Copies `size` bytes at `ptr`, NULs included (ctypes `string_at(ptr, size)`).
+/// \param ptr the first byte; may be null only when `size` is 0.
 /// \param size in bytes. A null `ptr` with `size` 0 gives an empty string.
 /// \throws std::invalid_argument when `ptr` is null and `size` is not 0. \throws std::bad_alloc.
 inline std::string string_at(const void *ptr, std::size_t size) {
@@ -212,6 +213,7 @@ inline std::wstring wstring_at(const void *ptr) {
     return std::wstring(static_cast<const wchar_t *>(ptr));
 }
 /// Copies `size` wchar_t at `ptr`, NULs included (ctypes `wstring_at(ptr, size)`).
+/// \param ptr the first wchar_t; may be null only when `size` is 0.
 /// \param size in wchar_t elements, not bytes. A null `ptr` with `size` 0 gives an empty string.
 /// \throws std::invalid_argument when `ptr` is null and `size` is not 0. \throws std::bad_alloc.
 inline std::wstring wstring_at(const void *ptr, std::size_t size) {

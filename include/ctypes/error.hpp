@@ -156,8 +156,7 @@ inline const char *hresult_name(std::uint32_t hr) noexcept {
 /// hex with its name where it is a common one (`0x80070057 E_INVALIDARG`), followed on Windows
 /// by the system's text where `FormatMessageW` has one (`0x80070057 E_INVALIDARG: The parameter
 /// is incorrect`; Wine has none for many codes). Throws nothing.
-/// \see
-/// https://learn.microsoft.com/en-us/openspecs/windows_protocols/ms-erref/0642cb2f-2075-4469-918c-4441e69c548a
+/// \see https://learn.microsoft.com/en-us/openspecs/windows_protocols/ms-erref/0642cb2f-2075-4469-918c-4441e69c548a
 inline const std::error_category &hresult_category() noexcept {
     struct category final : std::error_category {
         const char *name() const noexcept override { return "HRESULT"; }

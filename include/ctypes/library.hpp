@@ -138,6 +138,7 @@ struct dynamic_lookup {
 template <class Policy>
 class basic_library {
 public:
+    /// The policy: calling convention and result check of the functions `get` returns.
     using policy_type = Policy;
     /// `void*` from dlopen (POSIX), `HMODULE` (Windows).
     using native_handle_type = detail::native_loader::handle_type;
@@ -178,7 +179,9 @@ public:
         open(path, load_flags::none, ec, nullptr);
     }
 
+    /// Takes over the loader reference; the moved-from object is left empty. Throws nothing.
     basic_library(basic_library &&) noexcept = default;
+    /// Gives back this object's loader reference, then takes over the other's. Throws nothing.
     basic_library &operator=(basic_library &&) noexcept = default;
     basic_library(const basic_library &) = delete;
     basic_library &operator=(const basic_library &) = delete;
@@ -250,11 +253,11 @@ public:
     /// `GetProcAddress`, by name or by ordinal (`MAKEINTRESOURCEA`). On 32-bit Windows a stdcall
     /// lookup that misses the plain name tries `_name@N` (MSVC) and `name@N` (MinGW), N being
     /// the signature's bytes of arguments.
-    /// \see
-    /// https://learn.microsoft.com/en-us/windows/win32/api/libloaderapi/nf-libloaderapi-getprocaddress
+    /// \see https://learn.microsoft.com/en-us/windows/win32/api/libloaderapi/nf-libloaderapi-getprocaddress
     /// \code
-    /// auto crc32 = libz.get<unsigned long(unsigned long, const unsigned char *,
-    /// unsigned)>("crc32"); \endcode
+    /// using crc32_type = unsigned long(unsigned long, const unsigned char *, unsigned);
+    /// auto crc32 = libz.get<crc32_type>("crc32");
+    /// \endcode
     template <class Sig, class FnPolicy = Policy>
     function<Sig, FnPolicy> get(detail::symbol_name name,
                                 load_flags call_flags = load_flags::none) const {

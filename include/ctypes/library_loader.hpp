@@ -6,8 +6,8 @@
 /// ctypes' LibraryLoader: `ctypes::cdll`, `ctypes::windll`, `ctypes::oledll`, each with `load()`
 /// (a new library every time) and `[name]` (one shared, cached library per name).
 ///
-/// Not part of the umbrella header `<ctypes/ctypes.hpp>`, on purpose: the cache needs <mutex>
-/// and <map>, which every includer of the umbrella would otherwise pay for. Include
+/// Not part of the umbrella header `<ctypes/ctypes.hpp>`, on purpose: the cache needs `<mutex>`
+/// and `<map>`, which every includer of the umbrella would otherwise pay for. Include
 /// `<ctypes/library_loader.hpp>` where the loaders are used.
 
 #include <atomic>
@@ -48,6 +48,7 @@ struct immortal_tag {
 template <class Library>
 class library_loader {
 public:
+    /// The library type `load()` and `[name]` give: CDLL, WinDLL, OleDLL or your own.
     using library_type = Library;
 
     /// An empty cache. Throws nothing; constant-initialized, so usable from any static

@@ -67,6 +67,7 @@ public:
     /// Whether it holds a free function. Throws nothing.
     explicit operator bool() const noexcept { return static_cast<bool>(free_); }
 
+    /// \cond CTYPES_INTERNAL
     // A copy of this deleter to own `p`; if the copy throws, `p` is freed before the rethrow.
     template <class T>
     foreign_deleter copy_for(T *p) const {
@@ -78,6 +79,7 @@ public:
             throw;
         }
     }
+    /// \endcond
 
 private:
     free_function free_;

@@ -37,15 +37,19 @@ struct stdcall_convention {
     /// convention may declare it too; conventions without it are looked up by the plain name.
     static constexpr bool decorated_names = true;
 #if defined(_M_IX86)
+    /// The function pointer type for `R(A...)`, stdcall.
     template <class R, class... A>
     using pointer = R(__stdcall *)(A...);
 #elif defined(__i386__)
+    /// The function pointer type for `R(A...)`, stdcall.
     template <class R, class... A>
     using pointer = R(__attribute__((stdcall)) *)(A...);
 #else
+    /// The function pointer type for `R(A...)`: cdecl's, off 32-bit x86.
     template <class R, class... A>
     using pointer = R (*)(A...);
 #endif
+    /// The function pointer type for `R(A..., ...)`: always cdecl.
     template <class R, class... A>
     using variadic_pointer = R (*)(A..., ...);
 };
@@ -88,7 +92,9 @@ struct hresult_check {
 /// \endcode
 template <class Convention, class ResultCheck = plain_result>
 struct policy {
+    /// The calling convention.
     using convention = Convention;
+    /// The result check.
     using result_check = ResultCheck;
 };
 

@@ -269,7 +269,7 @@ constexpr bool check_signature() {
 template <class T>
 struct is_ffi_safe : std::bool_constant<std::is_void_v<T> ||
                                         detail::problem_of<T>() == detail::ffi_problem::none> {};
-/// \copydoc is_ffi_safe
+/// \copydoc ctypes::is_ffi_safe
 template <class T>
 inline constexpr bool is_ffi_safe_v = is_ffi_safe<T>::value;
 

@@ -66,13 +66,18 @@ class variable {
     using reference_ = std::add_lvalue_reference_t<T>;
 
 public:
+    /// The type of the exported object.
     using element_type = T;
+    /// \cond CTYPES_INTERNAL
     // Naming the check in a member type runs it when the class is instantiated.
     using validated_ = std::integral_constant<bool, detail::validate_object_type<T>()>;
+    /// \endcond
 
     /// An empty handle; `bool(v)` is false and dereferencing it is undefined. Throws nothing.
     variable() = default;
+    /// Copies the handle; both keep the library loaded. Throws nothing.
     variable(const variable &) = default;
+    /// Copies the handle; both keep the library loaded. Throws nothing.
     variable &operator=(const variable &) = default;
     /// Moves the handle; the moved-from handle is empty. Throws nothing.
     variable(variable &&other) noexcept

@@ -170,7 +170,7 @@ inline std::string resolve(const std::string &name, const std::string &rpath,
         return is_regular_file(name) ? name : std::string();
     const auto try_dirs = [&](const std::vector<std::string> &dirs) -> std::string {
         for (const std::string &dir : dirs) {
-            const std::string file = dir + "/" + name;
+            std::string file = dir + "/" + name;
             if (is_regular_file(file) && compatible(file, elf_class, machine))
                 return file;
         }
