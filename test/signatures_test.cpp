@@ -51,7 +51,7 @@ bool same(const R &a, const R &b) {
     if constexpr (std::is_arithmetic_v<R>)
         return a == b;
     else
-        return std::memcmp(&a, &b, sizeof(R)) == 0;
+        return std::memcmp(&a, &b, sizeof(R)) == 0; // NOLINT: the same bits is the point
 }
 
 std::string read_text(const char *path) {

@@ -11,6 +11,7 @@
 
 #include <cerrno>
 #include <cinttypes>
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -114,7 +115,7 @@ std::string shortest(F v) {
             back = std::strtod(buf, nullptr);
         else
             back = std::strtold(buf, nullptr);
-        if (back == v || v != v)
+        if (back == v || std::isnan(v))
             break;
     }
     return buf;

@@ -38,8 +38,10 @@
 namespace ctypes {
 
 /// A C declaration that cannot be read: what() names the declaration text (or "the
-/// declarations"), the line and column, what was found and what was expected:
-/// `ctypes: cannot parse the declarations: line 2, column 9: found 'x', expected ';'`.
+/// declarations"), the line and column, what was found and what was expected, as in
+/// \code
+/// ctypes: cannot parse the declarations: line 2, column 9: found 'x', expected ';'
+/// \endcode
 /// code() is `std::errc::invalid_argument`.
 class declaration_error : public error {
 public:
@@ -567,7 +569,9 @@ struct call_site {
 template <class I>
 void store_integer(const c_type &p, I x, arg_slot &s, const call_site &at, std::size_t i) {
     const bool neg = std::is_signed_v<I> && x < 0;
-    const auto u = static_cast<unsigned long long>(x);
+    using wide = std::conditional_t<std::is_signed_v<I>, long long, unsigned long long>;
+    const auto u =
+        static_cast<unsigned long long>(static_cast<wide>(x)); // NOLINT: two's complement
     const auto text = [&] {
         return std::is_signed_v<I> ? std::to_string(static_cast<long long>(x)) : std::to_string(u);
     };
@@ -743,7 +747,7 @@ ffi_type *promote(const X &x, arg_slot &s, void *&where, const call_site &at, st
         return promote(static_cast<std::underlying_type_t<X>>(x), s, where, at, i);
     } else if constexpr (std::is_integral_v<X>) {
         if constexpr (sizeof(X) < sizeof(int) || std::is_same_v<X, bool>) {
-            const int v = static_cast<int>(x);
+            const int v = static_cast<int>(x); // NOLINT: C's promotion keeps the sign
             std::memcpy(s.bytes, &v, sizeof v);
             return &ffi_type_sint;
         } else {
@@ -1286,7 +1290,9 @@ public:
         make(t, std::string(type), wrap(std::forward<F>(f)));
     }
 
+    /// Moves the closure; the moved-from object holds none (get() is null). Throws nothing.
     dynamic_callback(dynamic_callback &&) noexcept = default;
+    /// \copydoc dynamic_callback(dynamic_callback &&)
     dynamic_callback &operator=(dynamic_callback &&) noexcept = default;
 
     /// The C function pointer, valid while this object lives. Throws nothing.
