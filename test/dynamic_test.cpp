@@ -48,6 +48,12 @@ const ctypes::CDLL &dynamic_fixture() {
     return lib;
 }
 
+// shapes.c's sum_ints(count, ...): count ints after the count.
+ctypes::dynamic_function sum_ints_of_shapes() {
+    static const ctypes::CDLL shapes{CTYPES_TEST_SHAPES};
+    return shapes.get_dynamic("sum_ints", "int sum_ints(int count, ...)");
+}
+
 const ctypes::cdef &fixture_decls() {
     static const ctypes::cdef decls{R"(
         struct pair { int a; int b; };
@@ -75,7 +81,6 @@ const ctypes::cdef &fixture_decls() {
         uint64_t u64_mix(uint8_t a, int16_t b, uint32_t c, int64_t d, float e, double f);
         int fail_with_errno(int e);
         int apply_twice(int (*f)(int), int x);
-        int sum_ints(int n, ...);
         double sum_mixed(const char *kinds, ...);
         int32_t std_sub(int32_t a, int32_t b);
         int data_object(void);
@@ -479,7 +484,7 @@ TEST_CASE("long double, every integer width and mixed registers", "[dynamic]") {
 TEST_CASE("variadic calls type the extra arguments after the default promotions", "[dynamic]") {
     const auto &d = fixture_decls();
     const auto &lib = dynamic_fixture();
-    auto sum_ints = lib.get_dynamic("sum_ints", d);
+    auto sum_ints = sum_ints_of_shapes();
     CHECK(sum_ints.is_variadic());
     CHECK(sum_ints(3, 1, static_cast<short>(2), 'a').as<int>() == 1 + 2 + 'a');
     CHECK(sum_ints(0).as<int>() == 0);
@@ -637,7 +642,7 @@ TEST_CASE("register-only signatures take the fast path, others libffi", "[dynami
     auto mixed = lib.get_dynamic("u64_mix", d);
     auto pair_swap = lib.get_dynamic("pair_swap", d);
     auto ld_mul = lib.get_dynamic("ld_mul", d);
-    auto sum_ints = lib.get_dynamic("sum_ints", d);
+    auto sum_ints = sum_ints_of_shapes();
 #if defined(__x86_64__) && !defined(_WIN32)
     CHECK(mixed.uses_fast_path());
     CHECK(lib.get_dynamic("char_neg", d).uses_fast_path());

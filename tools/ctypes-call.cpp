@@ -191,20 +191,30 @@ struct output {
     std::vector<unsigned char> bytes;
 };
 
-bool parse_integer(const std::string &s, long long &v, unsigned long long &u, bool &is_unsigned) {
-    if (s.empty())
-        return false;
-    char *end = nullptr;
-    errno = 0;
-    if (s[0] == '-') {
-        v = std::strtoll(s.c_str(), &end, 0);
-        is_unsigned = false;
-    } else {
-        u = std::strtoull(s.c_str(), &end, 0);
-        is_unsigned = true;
+// An integer as the command line spells it: decimal, 0x hexadecimal or 0 octal; a leading '-'
+// makes it signed.
+struct integer_text {
+    long long v = 0;
+    unsigned long long u = 0;
+    bool is_unsigned = false;
+
+    bool read(const std::string &s) {
+        if (s.empty())
+            return false;
+        char *end = nullptr;
+        errno = 0;
+        is_unsigned = s[0] != '-';
+        if (is_unsigned)
+            u = std::strtoull(s.c_str(), &end, 0);
+        else
+            v = std::strtoll(s.c_str(), &end, 0);
+        return errno == 0 && end && *end == '\0';
     }
-    return errno == 0 && end && *end == '\0';
-}
+    ctypes::value as_value() const {
+        return is_unsigned ? ctypes::value::of(u) : ctypes::value::of(v);
+    }
+    unsigned long long bits() const { return is_unsigned ? u : static_cast<unsigned long long>(v); }
+};
 
 bool parse_floating(const std::string &s, long double &v) {
     if (s.empty())
@@ -225,12 +235,10 @@ public:
             return extra(label, text);
         const dd::c_type &p = *fn->params[i];
         if (dd::is_integer(p.kind)) {
-            long long v = 0;
-            unsigned long long u = 0;
-            bool is_unsigned = false;
-            if (!parse_integer(text, v, u, is_unsigned))
+            integer_text n;
+            if (!n.read(text))
                 bad(label, text, "is not an integer");
-            return is_unsigned ? ctypes::value::of(u) : ctypes::value::of(v);
+            return n.as_value();
         }
         if (dd::is_floating(p.kind)) {
             long double v = 0;
@@ -247,12 +255,10 @@ public:
                 strings_.push_back(text);
                 return ctypes::value::of(strings_.back().c_str());
             }
-            long long v = 0;
-            unsigned long long u = 0;
-            bool is_unsigned = false;
-            if (parse_integer(text, v, u, is_unsigned) && is_unsigned && text.rfind("0x", 0) == 0)
+            integer_text n;
+            if (text.rfind("0x", 0) == 0 && n.read(text))
                 return ctypes::value::of(
-                    reinterpret_cast<const void *>(static_cast<std::uintptr_t>(u)));
+                    reinterpret_cast<const void *>(static_cast<std::uintptr_t>(n.u)));
             bad(label, text, "is not NULL, 0x..., &TYPE or buf:N");
         }
         throw usage_error{label + " (" + p.name +
@@ -288,11 +294,10 @@ private:
     // &TYPE, &TYPE=VALUE, buf:N: storage the function may write, printed after the call.
     const void *storage(const std::string &label, const std::string &text) {
         if (text.rfind("buf:", 0) == 0) {
-            long long v = 0;
-            unsigned long long n = 0;
-            bool is_unsigned = false;
-            if (!parse_integer(text.substr(4), v, n, is_unsigned) || !is_unsigned || n == 0 ||
-                n > (1u << 24))
+            integer_text size;
+            const bool ok = size.read(text.substr(4)) && size.is_unsigned;
+            const unsigned long long n = size.u;
+            if (!ok || n == 0 || n > (1u << 24))
                 bad(label, text, "needs a size from 1 to 16777216 bytes");
             outputs_.push_back({label, nullptr, std::vector<unsigned char>(n + 1, 0)});
             return outputs_.back().bytes.data();
@@ -313,12 +318,10 @@ private:
     void initialise(const std::string &label, const std::string &text, const dd::c_type &t,
                     const std::string &init, unsigned char *p) {
         if (dd::is_integer(t.kind)) {
-            long long v = 0;
-            unsigned long long u = 0;
-            bool is_unsigned = false;
-            if (!parse_integer(init, v, u, is_unsigned))
+            integer_text n;
+            if (!n.read(init))
                 bad(label, text, "has an initial value that is not an integer");
-            const unsigned long long bits = is_unsigned ? u : static_cast<unsigned long long>(v);
+            const unsigned long long bits = n.bits();
             std::memcpy(p, &bits, t.size); // little-endian hosts; checked by the tests
         } else if (dd::is_floating(t.kind)) {
             long double v = 0;
@@ -347,14 +350,13 @@ private:
             return ctypes::value::of(nullptr);
         if (const void *q = storage(label, text))
             return ctypes::value::of(q);
-        long long v = 0;
-        unsigned long long u = 0;
-        bool is_unsigned = false;
-        if (parse_integer(text, v, u, is_unsigned)) {
-            if (!is_unsigned)
-                return v >= INT32_MIN ? ctypes::value::of(static_cast<int>(v))
-                                      : ctypes::value::of(v);
-            return u <= INT32_MAX ? ctypes::value::of(static_cast<int>(u)) : ctypes::value::of(u);
+        integer_text n;
+        if (n.read(text)) {
+            if (!n.is_unsigned)
+                return n.v >= INT32_MIN ? ctypes::value::of(static_cast<int>(n.v))
+                                        : ctypes::value::of(n.v);
+            return n.u <= INT32_MAX ? ctypes::value::of(static_cast<int>(n.u))
+                                    : ctypes::value::of(n.u);
         }
         long double d = 0;
         if (text.find_first_of(".eE") != std::string::npos && parse_floating(text, d))

@@ -93,42 +93,8 @@ inline std::string quote_text(std::string_view text) {
 template <class T>
 type_ptr type_of() {
     using U = std::remove_cv_t<T>;
-    if constexpr (std::is_same_v<U, bool>)
-        return scalar<bool>(c_kind::bool_type, "_Bool");
-    else if constexpr (std::is_same_v<U, char>)
-        return scalar<char>(c_kind::char_type, "char");
-    else if constexpr (std::is_same_v<U, signed char>)
-        return scalar<U>(c_kind::signed_char, "signed char");
-    else if constexpr (std::is_same_v<U, unsigned char>)
-        return scalar<U>(c_kind::unsigned_char, "unsigned char");
-    else if constexpr (std::is_same_v<U, short>)
-        return scalar<U>(c_kind::short_type, "short");
-    else if constexpr (std::is_same_v<U, unsigned short>)
-        return scalar<U>(c_kind::unsigned_short, "unsigned short");
-    else if constexpr (std::is_same_v<U, int>)
-        return scalar<U>(c_kind::int_type, "int");
-    else if constexpr (std::is_same_v<U, unsigned>)
-        return scalar<U>(c_kind::unsigned_int, "unsigned int");
-    else if constexpr (std::is_same_v<U, long>)
-        return scalar<U>(c_kind::long_type, "long");
-    else if constexpr (std::is_same_v<U, unsigned long>)
-        return scalar<U>(c_kind::unsigned_long, "unsigned long");
-    else if constexpr (std::is_same_v<U, long long>)
-        return scalar<U>(c_kind::long_long, "long long");
-    else if constexpr (std::is_same_v<U, unsigned long long>)
-        return scalar<U>(c_kind::unsigned_long_long, "unsigned long long");
-    else if constexpr (std::is_same_v<U, wchar_t>)
-        return scalar<U>(c_kind::wchar_type, "wchar_t");
-    else if constexpr (std::is_same_v<U, char16_t>)
-        return scalar<U>(c_kind::char16_type, "char16_t");
-    else if constexpr (std::is_same_v<U, char32_t>)
-        return scalar<U>(c_kind::char32_type, "char32_t");
-    else if constexpr (std::is_same_v<U, float>)
-        return scalar<U>(c_kind::float_type, "float");
-    else if constexpr (std::is_same_v<U, double>)
-        return scalar<U>(c_kind::double_type, "double");
-    else if constexpr (std::is_same_v<U, long double>)
-        return scalar<U>(c_kind::long_double, "long double");
+    if constexpr (std::is_arithmetic_v<U>)
+        return scalar<U>(kind_of<U>(), kind_name(kind_of<U>()));
     else if constexpr (std::is_same_v<U, const char *> || std::is_same_v<U, char *>)
         return pointer_to(scalar<char>(c_kind::char_type, "char"), std::is_same_v<U, const char *>);
     else

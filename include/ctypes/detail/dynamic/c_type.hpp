@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 namespace ctypes::detail::dynamic {
@@ -102,6 +103,77 @@ struct member_alignment {
     };
     static constexpr std::size_t value = offsetof(probe, t);
 };
+
+// The C kind of a C++ scalar type, by its exact type (so `long` and `long long` stay apart).
+template <class T>
+constexpr c_kind kind_of() {
+    using U = std::remove_cv_t<T>;
+    if constexpr (std::is_same_v<U, bool>)
+        return c_kind::bool_type;
+    else if constexpr (std::is_same_v<U, char>)
+        return c_kind::char_type;
+    else if constexpr (std::is_same_v<U, signed char>)
+        return c_kind::signed_char;
+    else if constexpr (std::is_same_v<U, unsigned char>)
+        return c_kind::unsigned_char;
+    else if constexpr (std::is_same_v<U, short>)
+        return c_kind::short_type;
+    else if constexpr (std::is_same_v<U, unsigned short>)
+        return c_kind::unsigned_short;
+    else if constexpr (std::is_same_v<U, int>)
+        return c_kind::int_type;
+    else if constexpr (std::is_same_v<U, unsigned>)
+        return c_kind::unsigned_int;
+    else if constexpr (std::is_same_v<U, long>)
+        return c_kind::long_type;
+    else if constexpr (std::is_same_v<U, unsigned long>)
+        return c_kind::unsigned_long;
+    else if constexpr (std::is_same_v<U, long long>)
+        return c_kind::long_long;
+    else if constexpr (std::is_same_v<U, unsigned long long>)
+        return c_kind::unsigned_long_long;
+    else if constexpr (std::is_same_v<U, wchar_t>)
+        return c_kind::wchar_type;
+    else if constexpr (std::is_same_v<U, char16_t>)
+        return c_kind::char16_type;
+    else if constexpr (std::is_same_v<U, char32_t>)
+        return c_kind::char32_type;
+    else if constexpr (std::is_same_v<U, float>)
+        return c_kind::float_type;
+    else if constexpr (std::is_same_v<U, double>)
+        return c_kind::double_type;
+    else {
+        static_assert(std::is_same_v<U, long double>,
+                      "ctypes: no C scalar type matches this C++ type (char8_t?): pass a "
+                      "char, an integer or a floating type");
+        return c_kind::long_double;
+    }
+}
+
+// How C spells a scalar kind.
+inline const char *kind_name(c_kind k) noexcept {
+    static const char *const names[] = {"void",
+                                        "_Bool",
+                                        "char",
+                                        "signed char",
+                                        "unsigned char",
+                                        "short",
+                                        "unsigned short",
+                                        "int",
+                                        "unsigned int",
+                                        "long",
+                                        "unsigned long",
+                                        "long long",
+                                        "unsigned long long",
+                                        "wchar_t",
+                                        "char16_t",
+                                        "char32_t",
+                                        "float",
+                                        "double",
+                                        "long double"};
+    const auto i = static_cast<std::size_t>(k);
+    return i < sizeof names / sizeof names[0] ? names[i] : "";
+}
 
 template <class T>
 type_ptr scalar(c_kind kind, const char *name) {

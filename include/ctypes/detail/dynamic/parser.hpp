@@ -41,28 +41,7 @@ inline const std::map<std::string, type_ptr, std::less<>> &builtin_typedefs() {
         std::map<std::string, type_ptr, std::less<>> m;
         const auto integer = [&](const char *name, auto sample) {
             using T = decltype(sample);
-            c_kind k;
-            if constexpr (std::is_same_v<T, signed char>)
-                k = c_kind::signed_char;
-            else if constexpr (std::is_same_v<T, unsigned char>)
-                k = c_kind::unsigned_char;
-            else if constexpr (std::is_same_v<T, short>)
-                k = c_kind::short_type;
-            else if constexpr (std::is_same_v<T, unsigned short>)
-                k = c_kind::unsigned_short;
-            else if constexpr (std::is_same_v<T, int>)
-                k = c_kind::int_type;
-            else if constexpr (std::is_same_v<T, unsigned>)
-                k = c_kind::unsigned_int;
-            else if constexpr (std::is_same_v<T, long>)
-                k = c_kind::long_type;
-            else if constexpr (std::is_same_v<T, unsigned long>)
-                k = c_kind::unsigned_long;
-            else if constexpr (std::is_same_v<T, long long>)
-                k = c_kind::long_long;
-            else
-                k = c_kind::unsigned_long_long;
-            m[name] = scalar<T>(k, name);
+            m[name] = scalar<T>(kind_of<T>(), name);
         };
         integer("int8_t", std::int8_t{});
         integer("uint8_t", std::uint8_t{});
