@@ -126,8 +126,7 @@ class cdef {
 public:
     /// Reads `text`. \throws declaration_error (line, column, found, expected) when it does not
     /// parse; nothing is kept then.
-    explicit cdef(std::string_view text = {})
-        : d_(std::make_shared<detail::dynamic::declarations>()) {
+    explicit cdef(std::string_view text = {}) : d_(new detail::dynamic::declarations, &release) {
         add(text);
     }
 
@@ -220,6 +219,16 @@ public:
     /// \endcond
 
 private:
+    // A struct that points to itself (`struct node { struct node *next; }`) owns itself through
+    // the pointer type: when the last copy of the declarations goes, its members are dropped to
+    // break the cycle. Records still used by functions keep their size and alignment, all that a
+    // call needs once it is prepared.
+    static void release(detail::dynamic::declarations *d) noexcept {
+        for (auto &tag : d->tags)
+            tag.second->fields.clear();
+        delete d;
+    }
+
     detail::dynamic::type_ptr complete(std::string_view name) const {
         detail::dynamic::type_ptr t = type(name);
         if (!t->complete || t->kind == detail::dynamic::c_kind::void_type ||
