@@ -105,7 +105,23 @@ int main(int argc, char **argv) try {
         }
     });
     dlclose(libc_handle);
-    cases += 6;
+    const unsigned long f1 = n1 / 100 + 1, f2 = n2 / 100 + 1;
+    measure("find_library/z", f1, f2, [&](unsigned long n) {
+        for (unsigned long k = 0; k < n; ++k)
+            benchmark::DoNotOptimize(ctypes::find_library("z"));
+    });
+    cases += 7;
+#ifdef CTYPES_BENCH_PIC
+    // The add cases again from a -fPIC shared object (bench/errno_pic.cpp).
+    void *pic = dlopen(CTYPES_BENCH_PIC, RTLD_NOW | RTLD_LOCAL);
+    if (!pic)
+        throw std::runtime_error(std::string("bench: cannot load the -fPIC cases: ") + dlerror());
+    const auto pic_run =
+        reinterpret_cast<int (*)(unsigned long, unsigned long)>(dlsym(pic, "ctypes_bench_pic_run"));
+    if (!pic_run)
+        throw std::runtime_error("bench: the -fPIC cases lack ctypes_bench_pic_run");
+    cases += pic_run(n1, n2);
+#endif
     std::printf("ctypes_bench_callgrind: %d cases, %lu and %lu iterations each (lookups: %lu and "
                 "%lu)\n",
                 cases, n1, n2, l1, l2);

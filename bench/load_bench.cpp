@@ -8,6 +8,8 @@
 //   load_fresh/*    load and unload a library no one else holds: it is mapped and unmapped
 //                   every iteration (checked before measuring)
 //   load_loaded/*   load and unload a library that stays loaded elsewhere: a reference count
+//   load_guard/*    the checks a load by path makes before dlopen: the file's type and headers
+//                   (check_file), and whether an image is recorded under that name (recorded_name)
 #include <ctypes/ctypes.hpp>
 
 #include <benchmark/benchmark.h>
@@ -245,6 +247,23 @@ void load_loaded_cdll_unload(benchmark::State &state) {
     }
 }
 
+// What the check before a load by path costs on its own (a FIFO or a truncated file never
+// reaches dlopen): open, fstat, the ELF and program headers, close. load_fresh pays it on every
+// iteration; load_loaded does not, the loader having recorded the path already.
+void load_guard_check(benchmark::State &state) {
+    for (auto _ : state) {
+        std::string problem = ctypes::detail::elf_file::load_problem(CTYPES_BENCH_FRESH);
+        benchmark::DoNotOptimize(problem.data());
+    }
+}
+
+void load_guard_recorded(benchmark::State &state) {
+    fixture();
+    const std::string path = CTYPES_BENCH_FIXTURE;
+    for (auto _ : state)
+        benchmark::DoNotOptimize(ctypes::detail::native_loader::is_recorded_as(path));
+}
+
 #if CTYPES_BENCH_HAVE_BOOST_DLL
 void load_fresh_boost_dll(benchmark::State &state) {
     if (!fresh_unloads(state))
@@ -289,6 +308,8 @@ BENCHMARK(load_fresh_cdll_scope)->Name("load_fresh/cdll_scope");
 #if CTYPES_BENCH_HAVE_BOOST_DLL
 BENCHMARK(load_fresh_boost_dll)->Name("load_fresh/boost_dll");
 #endif
+BENCHMARK(load_guard_check)->Name("load_guard/check_file");
+BENCHMARK(load_guard_recorded)->Name("load_guard/recorded_name");
 BENCHMARK(load_loaded_dlopen_dlclose)->Name("load_loaded/dlopen_dlclose");
 BENCHMARK(load_loaded_cdll_scope)->Name("load_loaded/cdll_scope");
 BENCHMARK(load_loaded_cdll_unload)->Name("load_loaded/cdll_unload");

@@ -5,6 +5,9 @@
 
 #include <ctypes/ctypes.hpp>
 #include <ctypes/detail/ld_cache.hpp>
+#if defined(__linux__) && defined(__GLIBC__)
+#include <ctypes/detail/posix/ld_cache_file.hpp>
+#endif
 
 #include <algorithm>
 #include <cstdio>
@@ -17,6 +20,7 @@
 #include <vector>
 
 #if !defined(_WIN32)
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -71,6 +75,26 @@ std::vector<std::string> names_in(const std::string &cache) {
 bool file_exists(const char *path) {
     struct stat st;
     return ::stat(path, &st) == 0;
+}
+
+// A new-format loader cache with these keys, in this order, for the running ABI; each maps to
+// "/x/<key>".
+std::string build_cache(const std::vector<std::string> &keys) {
+    std::string cache(48 + keys.size() * 24, '\0');
+    std::memcpy(&cache[0], "glibc-ld.so.cache1.1", 20);
+    const std::uint32_t n = static_cast<std::uint32_t>(keys.size());
+    std::memcpy(&cache[20], &n, 4);
+    for (std::size_t i = 0; i < keys.size(); ++i) {
+        const std::uint32_t key = static_cast<std::uint32_t>(cache.size());
+        cache += keys[i] + '\0';
+        const std::uint32_t value = static_cast<std::uint32_t>(cache.size());
+        cache += "/x/" + keys[i] + '\0';
+        const std::int32_t flags = ctypes::detail::ld_cache::running_abi();
+        std::memcpy(&cache[48 + i * 24], &flags, 4);
+        std::memcpy(&cache[48 + i * 24 + 4], &key, 4);
+        std::memcpy(&cache[48 + i * 24 + 8], &value, 4);
+    }
+    return cache;
 }
 #endif
 
@@ -223,24 +247,8 @@ TEST_CASE("the newest version wins, by the loader's own ordering", "[find]") {
     CHECK(c::compare_names("libfoo.so.2", "libfoo.so.2") == 0);
     CHECK(c::compare_names("libfoo.so.99999999999999999999999", "libfoo.so.1") > 0);
     // A hand-built new-format cache, entries deliberately in the wrong order.
-    std::string strings;
-    std::vector<std::pair<std::uint32_t, std::uint32_t>> offsets;
-    const std::vector<std::string> keys = {"libfoo.so", "libfoo.so.2", "libfoo.so.10",
-                                           "libfoobar.so.99"};
-    std::string cache(48 + keys.size() * 24, '\0');
-    std::memcpy(&cache[0], "glibc-ld.so.cache1.1", 20);
-    const std::uint32_t n = static_cast<std::uint32_t>(keys.size());
-    std::memcpy(&cache[20], &n, 4);
-    for (std::size_t i = 0; i < keys.size(); ++i) {
-        const std::uint32_t key = static_cast<std::uint32_t>(cache.size());
-        cache += keys[i] + '\0';
-        const std::uint32_t value = static_cast<std::uint32_t>(cache.size());
-        cache += "/x/" + keys[i] + '\0';
-        const std::int32_t flags = c::running_abi();
-        std::memcpy(&cache[48 + i * 24], &flags, 4);
-        std::memcpy(&cache[48 + i * 24 + 4], &key, 4);
-        std::memcpy(&cache[48 + i * 24 + 8], &value, 4);
-    }
+    const std::string cache =
+        build_cache({"libfoo.so", "libfoo.so.2", "libfoo.so.10", "libfoobar.so.99"});
     CHECK(find_in(cache, "foo") == "libfoo.so.10");
     CHECK(find_in(cache, "foobar") == "libfoobar.so.99");
     CHECK(find_in(cache, "fo").empty());
@@ -248,6 +256,60 @@ TEST_CASE("the newest version wins, by the loader's own ordering", "[find]") {
     CHECK(c::lookup(reinterpret_cast<const unsigned char *>(cache.data()), cache.size(),
                     "libfoo.so.2", file));
     CHECK(file == "/x/libfoo.so.2");
+}
+
+TEST_CASE("the loader cache is read once and read again when the file changes", "[find][posix]") {
+    namespace s = ctypes::detail::search;
+    const std::string dir = temp_dir();
+    const std::string path = dir + "/ld.so.cache";
+    write_file(path, build_cache({"libfoo.so.1", "libbar.so.7"}));
+    s::ld_cache_file file(path);
+    CHECK(file.reads() == 0);
+    CHECK(file.find("foo") == "libfoo.so.1");
+    CHECK(file.find("bar") == "libbar.so.7");
+    CHECK(file.find("foo") == "libfoo.so.1");
+    CHECK(file.find("baz").empty());
+    CHECK(file.reads() == 1);
+
+    // ldconfig's way: a new file renamed over the old one (another inode).
+    write_file(path + ".new", build_cache({"libfoo.so.2"}));
+    REQUIRE(std::rename((path + ".new").c_str(), path.c_str()) == 0);
+    CHECK(file.find("foo") == "libfoo.so.2");
+    CHECK(file.find("bar").empty());
+    CHECK(file.reads() == 2);
+
+    // Rewritten in place with the same size: the modification time tells.
+    write_file(path, build_cache({"libfoo.so.3"}));
+    const struct timespec times[2] = {{1000000000, 0}, {1000000000, 0}};
+    REQUIRE(::utimensat(AT_FDCWD, path.c_str(), times, 0) == 0);
+    CHECK(file.find("foo") == "libfoo.so.3");
+    CHECK(file.reads() == 3);
+
+    // Corrupt, then gone, then back.
+    write_file(path, "glibc-ld.so.cache1.1 truncated");
+    CHECK(file.find("foo").empty());
+    std::remove(path.c_str());
+    CHECK(file.find("foo").empty());
+    write_file(path, build_cache({"libfoo.so.4"}));
+    CHECK(file.find("foo") == "libfoo.so.4");
+    CHECK(file.reads() == 5);
+    std::remove(path.c_str());
+    ::rmdir(dir.c_str());
+}
+
+TEST_CASE("the kept loader cache gives what a fresh read of /etc/ld.so.cache gives",
+          "[find][posix]") {
+    const std::string cache = read_file("/etc/ld.so.cache");
+    std::vector<std::string> names = names_in(cache);
+    REQUIRE(names.size() > 50);
+    names.push_back("ctypes_no_such_library");
+    names.push_back("");
+    auto &kept = ctypes::detail::search::system_ld_cache();
+    for (int round = 0; round < 2; ++round)
+        for (const std::string &name : names) {
+            INFO(name);
+            CHECK(kept.find(name) == find_in(cache, name));
+        }
 }
 
 TEST_CASE("truncated and corrupted caches give an empty result, never a crash", "[find][posix]") {

@@ -13,6 +13,8 @@
 #include <string>
 #include <vector>
 
+#include "platform.hpp"
+
 #if defined(_WIN32)
 #include <filesystem>
 #endif
@@ -217,6 +219,87 @@ TEST_CASE("a missing symbol suggests the closest exported names", "[inspect][pos
         CHECK_THAT(e.what(), !Catch::Contains("did you mean"));
     }
     CHECK_FALSE(libz.try_get<int()>("crc32_zz").has_value());
+}
+
+namespace {
+struct evp_md; // OpenSSL's EVP_MD, opaque
+std::string what_of_get(const ctypes::CDLL &lib, const char *name) {
+    return test_platform::what_of([&] { lib.get<int(const evp_md *)>(name); });
+}
+} // namespace
+
+TEST_CASE("did you mean finds renames by word segments in OpenSSL 3's libcrypto",
+          "[inspect][posix]") {
+    ctypes::CDLL crypto{"libcrypto.so.3"};
+    // 1.1 -> 3.0: a word inserted. Four edits apart, which plain edit distance never offers.
+    CHECK_THAT(what_of_get(crypto, "EVP_MD_size"),
+               Catch::StartsWith("ctypes: cannot find symbol 'EVP_MD_size' in 'libcrypto.so.3' "
+                                 "(did you mean 'EVP_MD_get_size'"));
+    CHECK_THAT(what_of_get(crypto, "EVP_MD_block_size"),
+               Catch::Contains("(did you mean 'EVP_MD_get_block_size'"));
+    // 1.0 -> 1.1: a verb swapped for its partner.
+    CHECK_THAT(what_of_get(crypto, "EVP_MD_CTX_create"),
+               Catch::Contains("(did you mean 'EVP_MD_CTX_new'"));
+    CHECK_THAT(what_of_get(crypto, "EVP_MD_CTX_destroy"),
+               Catch::Contains("(did you mean 'EVP_MD_CTX_free'"));
+    // A word dropped.
+    CHECK_THAT(what_of_get(crypto, "EVP_MD_CTX_get0_get_md"),
+               Catch::Contains("'EVP_MD_CTX_get0_md'"));
+    // Sharing one word is no rename.
+    CHECK_THAT(what_of_get(crypto, "EVP_frobnicate_widgets"), !Catch::Contains("did you mean"));
+    CHECK_THAT(what_of_get(crypto, "nothing_like_any_export_at_all"),
+               !Catch::Contains("did you mean"));
+}
+
+TEST_CASE("get_first() takes a function's names across versions in libcrypto, listing all tried",
+          "[inspect][posix]") {
+    ctypes::CDLL crypto{"libcrypto.so.3"};
+    auto sha256 = crypto.get<const evp_md *()>("EVP_sha256");
+    auto size = crypto.get_first<int(const evp_md *)>({"EVP_MD_size", "EVP_MD_get_size"});
+    CHECK(size.name() == "EVP_MD_get_size");
+    CHECK(size(sha256()) == 32);
+    auto first = crypto.get_first<int(const evp_md *)>({"EVP_MD_get_size", "EVP_MD_size"});
+    CHECK(first.name() == "EVP_MD_get_size");
+    auto make = crypto.get_first<void *()>({std::string("EVP_MD_CTX_create"), "EVP_MD_CTX_new"});
+    auto free_ctx = crypto.get_first<void(void *)>({"EVP_MD_CTX_destroy", "EVP_MD_CTX_free"});
+    void *ctx = make();
+    CHECK(ctx != nullptr);
+    free_ctx(ctx);
+
+    try {
+        crypto.get_first<int(const evp_md *)>({"EVP_MD_size", "EVP_MD_sizeof"});
+        FAIL("found a name libcrypto.so.3 does not export");
+    } catch (const ctypes::symbol_error &e) {
+        CHECK(e.code() == ctypes::errc::symbol_not_found);
+        CHECK_THAT(e.what(), Catch::StartsWith("ctypes: cannot find any of 'EVP_MD_size', "
+                                               "'EVP_MD_sizeof' in 'libcrypto.so.3' (did you "
+                                               "mean 'EVP_MD_get_size'"));
+        CHECK_THAT(e.what(), Catch::EndsWith("undefined symbol: EVP_MD_sizeof"));
+    }
+    // The non-throwing forms.
+    std::error_code ec;
+    CHECK_FALSE(crypto.get_first<int(const evp_md *)>({"EVP_MD_size", "EVP_MD_sizeof"}, ec));
+    CHECK(ec == ctypes::errc::symbol_not_found);
+    ctypes::error_report report;
+    CHECK_FALSE(crypto.get_first<int(const evp_md *)>({"EVP_MD_size", "EVP_MD_sizeof"}, report));
+    CHECK_THAT(report.message(), Catch::StartsWith("ctypes: cannot find any of 'EVP_MD_size'"));
+    CHECK(crypto.get_first<int(const evp_md *)>({"EVP_MD_size", "EVP_MD_get_size"}, report));
+    CHECK_FALSE(report);
+    CHECK_FALSE(crypto.try_get_first<int(const evp_md *)>({"EVP_MD_size"}).has_value());
+    CHECK(
+        crypto.try_get_first<int(const evp_md *)>({"EVP_MD_size", "EVP_MD_get_size"}).has_value());
+
+    // An unfit name stops the search and is reported as get() reports it.
+    ctypes::CDLL shapes{CTYPES_TEST_SHAPES};
+    try {
+        shapes.get_first<int()>({"no_such_counter", "counter", "our_function"});
+        FAIL("get_first() went past a data object");
+    } catch (const ctypes::symbol_error &e) {
+        CHECK(e.code() == ctypes::errc::not_a_function);
+    }
+    CHECK_THROWS_AS(shapes.try_get_first<int()>({"counter"}), ctypes::symbol_error);
+    CHECK_THROWS_AS(shapes.get_first<int()>({}), ctypes::symbol_error);
+    CHECK_THROWS_AS(ctypes::CDLL{}.get_first<int()>({"our_function"}), ctypes::load_error);
 }
 
 #endif

@@ -2,10 +2,13 @@
 #include <catch2/catch.hpp>
 
 #include <ctypes/ctypes.hpp>
+#include <ctypes/library_loader.hpp>
 
 #include <filesystem>
+#include <system_error>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "platform.hpp"
 
@@ -102,11 +105,6 @@ TEST_CASE("self() sees the running program's global symbols", "[library][posix]"
     CHECK_FALSE(self.unload()); // the program never leaves itself
 }
 
-TEST_CASE("a null const char* path means the running program", "[library][posix]") {
-    ctypes::CDLL self{static_cast<const char *>(nullptr)};
-    CHECK(self.has("strlen"));
-}
-
 TEST_CASE("adopt() takes ownership of an open handle", "[library][posix]") {
     void *raw = ::dlopen(CTYPES_TEST_UNLOAD, RTLD_NOW);
     REQUIRE(raw != nullptr);
@@ -120,6 +118,36 @@ TEST_CASE("adopt() takes ownership of an open handle", "[library][posix]") {
     CHECK_THROWS_AS(ctypes::CDLL::adopt(nullptr), ctypes::load_error);
 }
 #endif
+
+TEST_CASE("an empty name or a null pointer is a load_error, not the running program", "[library]") {
+    const auto refused = [](auto &&name, const char *which) {
+        INFO(which);
+        try {
+            ctypes::CDLL lib{name};
+            FAIL("loaded " << lib.path());
+        } catch (const ctypes::load_error &e) {
+            CHECK(e.code() == std::errc::invalid_argument);
+            CHECK(std::string(e.what()) == std::string("ctypes: cannot load a library from ") +
+                                               which + ": use self() for the running program");
+        }
+        std::error_code ec;
+        ctypes::CDLL lib{name, ec};
+        CHECK(ec == std::errc::invalid_argument);
+        CHECK_FALSE(lib.is_loaded());
+    };
+    refused(static_cast<const char *>(nullptr), "a null name");
+    refused(static_cast<const wchar_t *>(nullptr), "a null name");
+    refused("", "an empty name");
+    refused(std::string(), "an empty name");
+    refused(std::wstring(), "an empty name");
+    refused(std::filesystem::path(), "an empty name");
+    // What a port of `CDLL(find_library("nosuchlib"))` writes: an error, not a library that has
+    // printf.
+    CHECK_THROWS_AS(ctypes::CDLL{ctypes::find_library("ctypes_no_such_library")},
+                    ctypes::load_error);
+    CHECK_THROWS_AS(ctypes::cdll.load(""), ctypes::load_error);
+    CHECK(ctypes::CDLL::self().is_loaded());
+}
 
 TEST_CASE("moving a library moves its reference and empties the source", "[library]") {
     ctypes::CDLL a{CTYPES_TEST_SHAPES};
@@ -255,4 +283,67 @@ TEST_CASE("flags combine and test as a bitmask", "[library][flags]") {
     auto g = f;
     g &= ~ctypes::use_errno;
     CHECK(g == ctypes::rtld_lazy);
+}
+
+TEST_CASE("a loader trying several names reports why each one failed, as the exception would",
+          "[library][errors]") {
+    // python-magic's loader: try each candidate, say why every one failed.
+    const std::string names[] = {"libdoes-not-exist.so", "", CTYPES_TEST_SHAPES};
+    std::vector<std::string> why;
+    ctypes::CDLL lib;
+    ctypes::error_report report;
+    for (const std::string &name : names) {
+        lib = ctypes::CDLL{name, report};
+        if (lib)
+            break;
+        REQUIRE(report);
+        CHECK(report.message() == test_platform::what_of([&] { ctypes::CDLL{name}; }));
+        why.push_back(report.message());
+    }
+    REQUIRE(lib.is_loaded());
+    CHECK_FALSE(report); // the success cleared it
+    CHECK(report.message().empty());
+    REQUIRE(why.size() == 2);
+    CHECK(why[0].rfind("ctypes: cannot load 'libdoes-not-exist.so': ", 0) == 0);
+    CHECK(why[0].size() > std::string("ctypes: cannot load 'libdoes-not-exist.so': ").size());
+    CHECK(why[1] == "ctypes: cannot load a library from an empty name: use self() for the "
+                    "running program");
+
+    ctypes::CDLL missing{"libdoes-not-exist.so", ctypes::rtld_lazy, report};
+    CHECK(report.code() == test_platform::missing_library());
+    CHECK_THROWS_AS(report.raise(), ctypes::load_error);
+    report.clear();
+    CHECK_FALSE(report);
+    CHECK_NOTHROW(report.raise());
+}
+
+TEST_CASE("lookups report the exception's text without throwing", "[library][errors]") {
+    ctypes::CDLL lib{CTYPES_TEST_SHAPES};
+    ctypes::error_report report;
+    auto f = lib.get<int(int, int *)>("our_functoin", report);
+    CHECK_FALSE(f);
+    CHECK(report.code() == test_platform::missing_symbol());
+    CHECK(report.message() ==
+          test_platform::what_of([&] { lib.get<int(int, int *)>("our_functoin"); }));
+    CHECK(report.message().find("'our_functoin'") != std::string::npos);
+    CHECK_THROWS_AS(report.raise(), ctypes::symbol_error);
+
+    auto g = lib.get<int(int, int *)>("our_function", ctypes::use_errno, report);
+    REQUIRE(g);
+    CHECK_FALSE(report);
+    int nums[] = {1, 2, 3};
+    CHECK(g(3, nums) == 6);
+
+    lib.get<int()>("our_function", ctypes::rtld_now, report);
+    CHECK(report.code() == ctypes::errc::bad_flags);
+    CHECK_THROWS_AS(report.raise(), ctypes::error);
+
+    auto v = lib.var<int>("no_such_variable", report);
+    CHECK_FALSE(v);
+    CHECK(report.message() == test_platform::what_of([&] { lib.var<int>("no_such_variable"); }));
+
+    ctypes::CDLL empty;
+    empty.get<int()>("our_function", report);
+    CHECK(report.code() == ctypes::errc::not_loaded);
+    CHECK_THROWS_AS(report.raise(), ctypes::load_error);
 }

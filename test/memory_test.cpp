@@ -9,12 +9,14 @@
 #include <cerrno>
 #include <cmath>
 #include <cstdint>
+#include <cstddef>
 #include <cstring>
 #include <limits>
 #include <stdexcept>
 #include <string>
 #include <tuple>
 #include <type_traits>
+#include <vector>
 
 #if !defined(_WIN32)
 #include <sqlite3.h>
@@ -108,6 +110,58 @@ TEST_CASE("create_string_buffer has ctypes' sizes, raw and value", "[memory][buf
     CHECK(embedded.size() == 4);
     CHECK(embedded.value() == "a");
     CHECK(embedded.raw() == std::string("a\0b\0", 4));
+}
+
+TEST_CASE("assign_raw stores bytes as given, like ctypes' buf.raw = ...", "[memory][buffer]") {
+    auto buf = ctypes::create_string_buffer("abcdef");
+    buf.assign_raw(std::string("X\0Y", 3));
+    CHECK(buf.raw() == std::string("X\0Ydef\0", 7)); // no NUL added, the rest unchanged
+    CHECK(buf.value() == "X");
+    buf.assign_raw(std::string(7, 'q'));
+    CHECK(buf.raw() == std::string(7, 'q'));
+    buf.assign_raw({});
+    CHECK(buf.raw() == std::string(7, 'q'));
+    try {
+        buf.assign_raw(std::string(8, 'r'));
+        FAIL("an 8-byte raw value fitted a 7-byte buffer");
+    } catch (const std::length_error &e) {
+        CHECK(std::string(e.what()) ==
+              "ctypes: cannot store 8 raw elements in a buffer of 7 elements");
+    }
+    CHECK(buf.raw() == std::string(7, 'q'));
+    auto wide = ctypes::create_unicode_buffer(3);
+    wide.assign_raw(L"ab");
+    CHECK(wide.raw() == std::wstring(L"ab\0", 3));
+}
+
+TEST_CASE("byte pointer parameters take what ctypes passes there, and refuse the rest",
+          "[memory][buffer]") {
+    using ctypes::function;
+    // Containers of bytes only to the const forms: C cannot write into a const container.
+    STATIC_REQUIRE(std::is_invocable_v<function<int(const unsigned char *)>, const std::string &>);
+    STATIC_REQUIRE(std::is_invocable_v<function<int(const std::byte *)>, std::vector<char>>);
+    STATIC_REQUIRE(std::is_invocable_v<function<int(const void *)>, std::vector<std::byte> &>);
+    STATIC_REQUIRE(std::is_invocable_v<function<int(const std::uint8_t *)>, const char *>);
+    STATIC_REQUIRE_FALSE(std::is_invocable_v<function<int(unsigned char *)>, std::string &>);
+    STATIC_REQUIRE_FALSE(std::is_invocable_v<function<int(void *)>, std::vector<char> &>);
+    STATIC_REQUIRE_FALSE(std::is_invocable_v<function<int(unsigned char *)>, const char *>);
+    // Buffers to every form; a const buffer only to the const ones.
+    STATIC_REQUIRE(std::is_invocable_v<function<int(unsigned char *)>, ctypes::string_buffer &>);
+    STATIC_REQUIRE(std::is_invocable_v<function<int(std::byte *)>, ctypes::string_buffer &>);
+    STATIC_REQUIRE(std::is_invocable_v<function<int(void *)>, ctypes::unicode_buffer &>);
+    STATIC_REQUIRE(
+        std::is_invocable_v<function<int(const void *)>, const ctypes::unicode_buffer &>);
+    STATIC_REQUIRE_FALSE(
+        std::is_invocable_v<function<int(unsigned char *)>, const ctypes::string_buffer &>);
+    STATIC_REQUIRE_FALSE(
+        std::is_invocable_v<function<int(unsigned char *)>, ctypes::unicode_buffer &>);
+    // Containers of wider elements are not bytes: pass .data() for those.
+    STATIC_REQUIRE_FALSE(std::is_invocable_v<function<int(const void *)>, std::vector<int>>);
+    STATIC_REQUIRE_FALSE(std::is_invocable_v<function<int(const unsigned char *)>, std::wstring>);
+    // Pointers as before: any object pointer and nullptr to void*.
+    STATIC_REQUIRE(std::is_invocable_v<function<int(void *)>, int *>);
+    STATIC_REQUIRE(std::is_invocable_v<function<int(void *)>, std::nullptr_t>);
+    STATIC_REQUIRE_FALSE(std::is_invocable_v<function<int(void *)>, const int *>);
 }
 
 TEST_CASE("an initializer longer than the buffer is an error naming both sizes",

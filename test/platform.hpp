@@ -5,6 +5,7 @@
 
 #include <ctypes/error.hpp>
 
+#include <string>
 #include <system_error>
 
 namespace test_platform {
@@ -35,6 +36,17 @@ inline constexpr bool knows_symbol_kinds =
 #else
     false;
 #endif
+
+// The what() of the ctypes::error that `attempt` throws, to compare a non-throwing report with.
+template <class F>
+std::string what_of(F &&attempt) {
+    try {
+        attempt();
+    } catch (const ctypes::error &e) {
+        return e.what();
+    }
+    return "(did not throw)";
+}
 
 } // namespace test_platform
 

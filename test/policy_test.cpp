@@ -318,5 +318,24 @@ TEST_CASE("x86: the stdcall policy makes a stdcall call, and a mismatch shifts t
         sum += std_8(i, 1);
     CHECK(sum == 1000 * 999 / 2 - 1000);
 }
+
+// What a header declares for the fixture's std_8: the convention is part of the type.
+extern "C" std::int32_t __attribute__((stdcall)) std_8(std::int32_t, std::int32_t);
+
+TEST_CASE("x86: get<decltype(::f)> of a stdcall declaration calls it as stdcall, even on a CDLL",
+          "[policy][x86]") {
+    const auto &lib = conventions(); // a CDLL
+    auto f = lib.get<decltype(::std_8)>("std_8");
+    STATIC_REQUIRE(std::is_same_v<decltype(f)::pointer, decltype(&::std_8)>);
+    CHECK(esp_shift(f.address(), 10, 3) == 0);
+    std::int32_t sum = 0;
+    for (int i = 0; i < 1000; ++i)
+        sum += f(i, 1);
+    CHECK(sum == 1000 * 999 / 2 - 1000);
+    auto checked = ctypes::checked(f, [](std::int32_t) {});
+    CHECK(checked(10, 3) == 7);
+    auto found = lib.get_first<decltype(::std_8)>({"std_8_renamed", "std_8"});
+    CHECK(esp_shift(found.address(), 10, 3) == 0);
+}
 #endif
 #endif

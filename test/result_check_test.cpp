@@ -11,6 +11,8 @@
 #include <stdexcept>
 #include <string>
 #include <system_error>
+#include <tuple>
+#include <type_traits>
 #include <vector>
 
 #include <fcntl.h>
@@ -280,6 +282,125 @@ TEST_CASE("checked(): a run-time check with state, leaving the function as it is
     noop();
     noop();
     CHECK(calls == 2);
+}
+
+TEST_CASE("checked() takes what the function takes: strings, buffers, bytes, conversions",
+          "[result_check][buffer]") {
+    std::vector<std::string> seen; // what the check receives: the arguments as C got them
+    const auto check = [&seen](std::size_t n, const call_context &, const char *s) {
+        seen.push_back(std::string(s) + "=" + std::to_string(n));
+    };
+    auto strlen = ctypes::checked(libc().get<std::size_t(const char *)>("strlen"), check);
+    const std::string abc = "abc";
+    auto buffer = ctypes::create_string_buffer("four");
+    const auto &const_buffer = buffer;
+    CHECK(strlen(std::string("abc")) == 3);
+    CHECK(strlen(abc) == 3);
+    CHECK(strlen("hello") == 5);
+    CHECK(strlen(abc.c_str()) == 3);
+    CHECK(strlen(buffer) == 4);
+    CHECK(strlen(const_buffer) == 4);
+    CHECK(seen ==
+          std::vector<std::string>{"abc=3", "abc=3", "hello=5", "abc=3", "four=4", "four=4"});
+    STATIC_REQUIRE_FALSE(std::is_invocable_v<decltype(strlen), int>);
+
+    auto wcslen =
+        ctypes::checked(libc().get<std::size_t(const wchar_t *)>("wcslen"), [](std::size_t) {});
+    CHECK(wcslen(std::wstring(L"wide")) == 4);
+    CHECK(wcslen(ctypes::create_unicode_buffer(L"xy")) == 2);
+
+    // A buffer for char*, a std::string for the format, numbers after the ...
+    int total = 0;
+    auto snprintf = ctypes::checked(
+        libc().get<int(char *, std::size_t, const char *, ...)>("snprintf"),
+        [&total](int n, const call_context &, char *out, std::size_t, const char *, int) {
+            CHECK(std::string(out).size() == static_cast<std::size_t>(n));
+            total += n;
+        });
+    auto out = ctypes::create_string_buffer(16);
+    CHECK(snprintf(out, out.size(), std::string("%d!"), 42) == 3);
+    CHECK(out.value() == "42!");
+    CHECK(total == 3);
+
+    // Byte pointers: a std::string, a byte vector and a buffer for memchr's const void*.
+    auto find =
+        ctypes::checked(libc().get<const void *(const void *, int, std::size_t)>("memchr"),
+                        [](const void *p, const call_context &c) {
+                            if (!p)
+                                throw call_error(ctypes::errc::call_failed, c.function(), "NULL");
+                        });
+    const std::string hay = "needle";
+    CHECK(find(hay, 'd', hay.size()) == hay.data() + 3);
+    const std::vector<unsigned char> bytes{1, 2, 3};
+    CHECK(find(bytes, 2, bytes.size()) == bytes.data() + 1);
+    CHECK_THROWS_AS(find(hay, 'z', hay.size()), call_error);
+    CHECK(find(ctypes::create_string_buffer("abc"), 'c', 3) != nullptr);
+    auto memset = ctypes::checked(
+        libc().get<void *(void *, int, std::size_t)>("memset"),
+        [](void *p, const call_context &, void *dest, int, std::size_t) { CHECK(p == dest); });
+    auto zeros = ctypes::create_string_buffer(4);
+    CHECK(memset(zeros, 'm', 3) == zeros.data());
+    CHECK(zeros.raw() == std::string("mmm\0", 4));
+
+    // Implicit C++ conversions as for the function itself: int to long.
+    auto labs = ctypes::checked(libc().get<long(long)>("labs"), [](long) {});
+    CHECK(labs(-7) == 7);
+}
+
+TEST_CASE("checked() wraps a function with out-parameters; the result stays the same tuple",
+          "[result_check][out]") {
+    // strtol(const char*, out<char*>, int): the check sees the result and the inputs.
+    std::vector<long> results;
+    auto strtol = ctypes::checked(
+        libc().get<long(const char *, ctypes::out<char *>, int)>("strtol", ctypes::use_errno),
+        [&results](long r, const call_context &c, const char *text, int base) {
+            results.push_back(r);
+            CHECK(base == 10);
+            if (r == 0 && text[0] != '0')
+                throw call_error(ctypes::errc::call_failed, c.function(), "0");
+        });
+    const std::string text = "1234xyz";
+    STATIC_REQUIRE(std::is_same_v<decltype(strtol(text, 10)), std::tuple<long, char *>>);
+    auto [value, end] = strtol(text, 10);
+    CHECK(value == 1234);
+    CHECK(std::string(end) == "xyz");
+    CHECK_THROWS_AS(strtol("xyz", 10), call_error);
+    CHECK(results == std::vector<long>{1234, 0});
+
+    // A double result with an output (libm frexp), the check taking the result only.
+    ctypes::CDLL libm{"libm.so.6"};
+    auto frexp = ctypes::checked(libm.get<double(double, ctypes::out<int>)>("frexp"),
+                                 [](double mantissa) { CHECK(mantissa == 0.5); });
+    const auto [mantissa, exponent] = frexp(8.0);
+    CHECK((mantissa == 0.5 && exponent == 4));
+
+    // A void function with two outputs: the check takes the context (and inputs), no result.
+    ctypes::CDLL memory{CTYPES_TEST_MEMORY};
+    int checks = 0;
+    auto div_mod =
+        ctypes::checked(memory.get<void(int, int, ctypes::out<int>, ctypes::out<int>)>("div_mod"),
+                        [&checks](const call_context &c, int a, int b) {
+                            CHECK(c.function() == "div_mod");
+                            CHECK((a == 17 && b == 5));
+                            ++checks;
+                        });
+    STATIC_REQUIRE(std::is_same_v<decltype(div_mod(1, 1)), std::tuple<int, int>>);
+    const auto [q, r] = div_mod(17, 5);
+    CHECK((q == 3 && r == 2 && checks == 1));
+
+    // sqlite3_open(const char*, out<sqlite3*>) with a status check: std::string for the name.
+    ctypes::CDLL sqlite{"libsqlite3.so.0"};
+    auto close = sqlite.get<int(sqlite3 *)>("sqlite3_close");
+    auto open = ctypes::checked(
+        sqlite.get<int(const char *, ctypes::out<sqlite3 *>)>("sqlite3_open"),
+        [](int rc, const call_context &c) {
+            if (rc != SQLITE_OK)
+                throw call_error({rc, sqlite_category()}, c.function(), std::to_string(rc));
+        });
+    auto [rc, db] = open(std::string(":memory:"));
+    CHECK(rc == SQLITE_OK);
+    REQUIRE(db != nullptr);
+    CHECK(close(db) == SQLITE_OK);
 }
 
 #if __cplusplus >= 202002L

@@ -7,6 +7,7 @@
 
 #include <cstdio>
 #include <string>
+#include <unistd.h>
 
 namespace test_command {
 
@@ -18,6 +19,17 @@ inline std::string run(const std::string &command) {
     for (std::size_t n; (n = std::fread(buf, 1, sizeof buf, pipe)) > 0;)
         out.append(buf, n);
     REQUIRE(::pclose(pipe) == 0);
+    return out;
+}
+
+// Everything a pipe's read end gives until the writer closes it (a forked child's report); closes
+// the descriptor.
+inline std::string read_all(int fd) {
+    std::string out;
+    char buf[512];
+    for (ssize_t n; (n = ::read(fd, buf, sizeof buf)) > 0;)
+        out.append(buf, static_cast<std::size_t>(n));
+    ::close(fd);
     return out;
 }
 

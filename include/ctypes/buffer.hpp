@@ -22,7 +22,12 @@ namespace ctypes {
 /// \tparam CharT `char` (string_buffer) or `wchar_t` (unicode_buffer).
 ///
 /// Passes directly as a `CharT*` or `const CharT*` argument of a ctypes::function (the façade
-/// hands C data()). Sizes are in elements (`CharT`s), never bytes, as ctypes' `len()`.
+/// hands C data()); a `char` buffer also passes where C wants bytes: `unsigned char*`
+/// (`std::uint8_t*`, zlib's `Bytef*`, `uuid_t`), `std::byte*`, `void*`, and their `const` forms;
+/// a `wchar_t` buffer passes as `void*` / `const void*`. Sizes are in elements (`CharT`s),
+/// never bytes, as ctypes' `len()`. C may keep data() only while the buffer lives and is not
+/// resized: a stream that reads or writes it later (zlib's `next_in` / `next_out`) needs the
+/// buffer to outlive that use.
 /// Move-only; a moved-from buffer has size 0 and a null data(). Not thread-safe for writes.
 /// \see https://docs.python.org/3/library/ctypes.html#ctypes.create_string_buffer
 template <class CharT>
@@ -104,6 +109,24 @@ public:
                                     " elements in a buffer of " + std::to_string(size_) +
                                     " elements");
         copy_in(v);
+    }
+
+    /// Stores `bytes` at the start, every element as given, and nothing after it: no NUL is added
+    /// and the rest of the buffer is unchanged (ctypes `buf.raw = b"..."`). Embedded NULs are
+    /// copied. \param bytes at most size() elements.
+    /// \throws std::length_error when `bytes` is longer than size(), naming both lengths; the
+    /// buffer is unchanged.
+    /// \code
+    /// auto key = ctypes::create_string_buffer(16);
+    /// key.assign_raw(std::string("\0\x01\x02", 3)); // three bytes, the rest stays zero
+    /// \endcode
+    void assign_raw(view_type bytes) {
+        if (bytes.size() > size_)
+            throw std::length_error("ctypes: cannot store " + std::to_string(bytes.size()) +
+                                    " raw elements in a buffer of " + std::to_string(size_) +
+                                    " elements");
+        if (!bytes.empty())
+            std::char_traits<CharT>::copy(data_.get(), bytes.data(), bytes.size());
     }
 
     /// The element at `i`; `i < size()` is the caller's to ensure. Throws nothing.

@@ -14,16 +14,22 @@
 ///   function pointers that may throw) takes one thunk from a fixed pool per signature. The
 ///   thunk loads its slot (the callable's address and a typed invoker) and calls through it:
 ///   one extra indirect call. The pool has CTYPES_CALLBACK_SLOTS thunks per signature and
-///   convention; a slot is free again when its callback is destroyed.
+///   convention; a slot is free again when its callback is destroyed. Beyond the pool, the same
+///   two-instruction thunk is written at run time into W^X pages (runtime_thunks.hpp), where
+///   the processor and signature allow it and the system accepts run-time code.
 ///
 /// Exceptions never unwind through C: an exception escaping the callable is caught in the thunk,
 /// the C caller receives a value-initialised result (or the value given with on_exception()),
-/// and the exception is parked on the calling thread. A ctypes::function whose parameters
-/// include a function pointer or a `void*` (or that was looked up with rethrow_callbacks)
-/// rethrows it in the C++ caller once the foreign call returns. When the foreign call was not
-/// made through the façade, the exception stays parked on that thread until
-/// take_callback_exception() or rethrow_callback_exception() collects it; a thread that ends with
-/// one still parked calls std::terminate, as an exception escaping a std::thread does.
+/// and the exception is parked on the calling thread. Every ctypes::function call, whatever its
+/// parameter types (`sqlite3*`, `struct Curl_easy*`, none at all), rethrows it in the C++ caller
+/// once the foreign call returns: the plain call tests one per-thread byte for that. When the
+/// foreign call was not made through the façade (a raw pointer), the exception stays parked on
+/// that thread until take_callback_exception() or rethrow_callback_exception() collects it, or
+/// the next façade call on that thread returns and rethrows it. A thread that ends with one
+/// still parked (one that C created, say) hands it to the handler given to
+/// set_callback_exception_handler(); without one it calls std::terminate, as an exception
+/// escaping a std::thread does. While a callback runs, what an enclosing call parked is set
+/// aside, so the façade calls the callback makes see only their own exceptions.
 ///
 /// \see https://docs.python.org/3/library/ctypes.html#callback-functions
 
@@ -36,15 +42,20 @@
 #include <type_traits>
 #include <utility>
 
+#include "detail/arguments.hpp"
 #include "detail/callback_exception.hpp"
+#include "detail/hints.hpp"
+#include "detail/runtime_thunks.hpp"
+#include "detail/type_name.hpp"
+#include "errno.hpp"
 #include "error.hpp"
 #include "flags.hpp"
-#include "function.hpp"
 #include "policy.hpp"
 #include "types.hpp"
 
-/// How many capturing callbacks of one signature and convention may be alive at once (the size
-/// of each signature's thunk pool; default 64). To change it, define it to the same value in every
+/// The size of each signature's static thunk pool (default 64): how many capturing callbacks of
+/// one signature and convention are served without run-time code, and how many may be alive at
+/// once where no thunk can be made at run time. To change it, define it to the same value in every
 /// translation unit of the program, best on the compiler command line
 /// (`-DCTYPES_CALLBACK_SLOTS=256`): two values in one program break the one-definition rule.
 /// Each signature used with a capturing callable instantiates that many two-instruction thunks.
@@ -59,6 +70,12 @@
 #define CTYPES_DETAIL_STDCALL __attribute__((stdcall))
 #else
 #define CTYPES_DETAIL_STDCALL
+#endif
+// The invoker a 32-bit x86 run-time thunk jumps to takes the record in eax (runtime_thunks.hpp).
+#if defined(__i386__) && (defined(__GNUC__) || defined(__clang__))
+#define CTYPES_DETAIL_REGPARM1 __attribute__((regparm(1)))
+#else
+#define CTYPES_DETAIL_REGPARM1
 #endif
 
 namespace ctypes {
@@ -80,11 +97,28 @@ constexpr exception_result<T> on_exception(T value) {
 }
 
 /// Removes and returns the exception a callback parked on the calling thread while no façade
-/// call was there to rethrow it (the foreign call was made through a raw pointer, another
-/// library, or a ctypes::function without rethrow_callbacks). Empty when there is none.
-/// Throws nothing.
+/// call was there to rethrow it (the foreign call was made through a raw pointer, or from C code
+/// the program called some other way). Empty when there is none. Throws nothing.
 inline std::exception_ptr take_callback_exception() noexcept {
-    return std::exchange(detail::pending_callback_exception(), nullptr);
+    return detail::take_parked();
+}
+
+/// Sets what happens to an exception that a callback parked and nothing collected before its
+/// thread ended (see callback_exception_handler): `handler` is called on that thread with it.
+/// A null handler restores the default, std::terminate, which prints the exception's type and
+/// what(). Any thread may set it at any time; it applies to threads ending afterwards.
+/// \return the previous handler (null for the default). Throws nothing.
+/// \code
+/// ctypes::set_callback_exception_handler([](std::exception_ptr e) noexcept {
+///     try { std::rethrow_exception(e); }
+///     catch (const std::exception &x) { std::fprintf(stderr, "callback: %s\n", x.what()); }
+///     catch (...) {}
+/// });
+/// \endcode
+/// \see https://docs.python.org/3/library/sys.html#sys.unraisablehook (Python's hook)
+inline callback_exception_handler
+set_callback_exception_handler(callback_exception_handler handler) noexcept {
+    return detail::callback_handler().exchange(handler, std::memory_order_acq_rel);
 }
 
 /// Rethrows, and removes, the exception a callback parked on the calling thread (see
@@ -96,33 +130,6 @@ inline void rethrow_callback_exception() {
 }
 
 namespace detail {
-
-template <class T>
-const char *raw_type_name() noexcept {
-#if defined(_MSC_VER) && !defined(__clang__)
-    return __FUNCSIG__;
-#else
-    return __PRETTY_FUNCTION__;
-#endif
-}
-
-// The signature as the compiler spells it, for error messages only.
-template <class T>
-std::string type_name() {
-    const std::string s = raw_type_name<T>();
-#if defined(_MSC_VER) && !defined(__clang__)
-    const std::string open = "raw_type_name<";
-    const std::size_t b = s.find(open);
-    const std::size_t e = s.rfind(">(void)");
-#else
-    const std::string open = "T = ";
-    const std::size_t b = s.find(open);
-    const std::size_t e = b == std::string::npos ? b : s.find_first_of(";]", b);
-#endif
-    if (b == std::string::npos || e == std::string::npos || e <= b + open.size())
-        return "this signature";
-    return s.substr(b + open.size(), e - b - open.size());
-}
 
 template <class Conv>
 inline constexpr bool is_callback_convention =
@@ -171,9 +178,27 @@ struct fallback<void> {
     void get() const noexcept {}
 };
 
+template <class R, class F, class... X>
+R call_guarded_now(F &f, const fallback<R> &fb, X &...a) noexcept;
+
+// A callback entered while an exception is parked on its thread (an earlier callback of the
+// same foreign call threw): that one is set aside for the callback's duration.
+template <class R, class F, class... X>
+CTYPES_DETAIL_COLD R call_guarded_set_aside(F &f, const fallback<R> &fb, X &...a) noexcept {
+    parked_set_aside outer;
+    return call_guarded_now<R>(f, fb, a...);
+}
+
 // Calls f with the C arguments; an exception is parked and the fallback returned instead.
 template <class R, class F, class... X>
 R call_guarded(F &f, const fallback<R> &fb, X &...a) noexcept {
+    if (CTYPES_DETAIL_UNLIKELY(callback_pending != 0))
+        return call_guarded_set_aside<R>(f, fb, a...);
+    return call_guarded_now<R>(f, fb, a...);
+}
+
+template <class R, class F, class... X>
+R call_guarded_now(F &f, const fallback<R> &fb, X &...a) noexcept {
     if constexpr (std::is_nothrow_invocable_v<F &, X &...>) {
         return static_cast<R>(f(a...));
     } else {
@@ -237,6 +262,10 @@ struct convention_thunk<cdecl_convention> {
         const auto &s = Pool::slots[I];
         return s.invoke(a..., s.record);
     }
+    template <class Record, bool Swap, class R, class... A>
+    static R CTYPES_DETAIL_REGPARM1 runtime(void *record, A... a) noexcept {
+        return invoke_erased<Record, Swap, R, A...>(a..., record);
+    }
 };
 template <>
 struct convention_thunk<stdcall_convention> {
@@ -249,7 +278,23 @@ struct convention_thunk<stdcall_convention> {
         const auto &s = Pool::slots[I];
         return s.invoke(a..., s.record);
     }
+    template <class Record, bool Swap, class R, class... A>
+    static R CTYPES_DETAIL_REGPARM1 CTYPES_DETAIL_STDCALL runtime(void *record, A... a) noexcept {
+        return invoke_erased<Record, Swap, R, A...>(a..., record);
+    }
 };
+
+// What a run-time thunk jumps to for a record: invoke_erased itself where the record goes last
+// (x86-64), the convention's regparm(1) invoker where it goes first (32-bit x86).
+template <class Conv, class Record, bool Swap, class R, class... A>
+void (*runtime_invoker() noexcept)() {
+#if defined(__i386__)
+    return reinterpret_cast<void (*)()>(
+        &convention_thunk<Conv>::template runtime<Record, Swap, R, A...>);
+#else
+    return reinterpret_cast<void (*)()>(&invoke_erased<Record, Swap, R, A...>);
+#endif
+}
 
 template <class R, class... A>
 struct callback_slot {
@@ -361,6 +406,7 @@ template <class Conv, class R, class... A>
 class callback_impl<Conv, R, type_list<A...>> {
     using pool = thunk_pool<Conv, R, A...>;
     static constexpr std::size_t no_slot = static_cast<std::size_t>(-1);
+    static constexpr int runtime_register = runtime_thunk_register<R, A...>();
 
 public:
     /// The C function pointer type, with the convention's attribute.
@@ -409,8 +455,29 @@ public:
     pointer get() const noexcept { return fn_; }
     /// False when default-constructed or moved from. Throws nothing.
     explicit operator bool() const noexcept { return fn_ != nullptr; }
-    /// True when the pointer is one of the signature's pool thunks (a callable with state);
-    /// false for stateless callables and noexcept function pointers. Throws nothing.
+    /// Calls the callback from C++, as ctypes lets Python call a CFUNCTYPE object: through
+    /// get(), exactly as C would (errno swapped for use_errno), with the argument conversions of
+    /// ctypes::function (a `std::string` for a `const char*` parameter, a string buffer for a
+    /// `char*`). Calling an empty callback is undefined behaviour.
+    /// \return the callable's result.
+    /// \throws whatever the callable threw (the thunk parks it and this call rethrows it, after
+    /// C would have received the on_exception() value), or whatever was still parked on this
+    /// thread, as any façade call does.
+    R operator()(arg_t<A>... args) const {
+        if constexpr (std::is_void_v<R>) {
+            fn_(arg_converter<A>::convert(args)...);
+            if (CTYPES_DETAIL_UNLIKELY(callback_pending != 0))
+                rethrow_parked();
+        } else {
+            R result = fn_(arg_converter<A>::convert(args)...);
+            if (CTYPES_DETAIL_UNLIKELY(callback_pending != 0))
+                rethrow_parked();
+            return result;
+        }
+    }
+    /// True when the pointer is a thunk of the signature's pool or one made at run time (a
+    /// callable with state); false for stateless callables and noexcept function pointers.
+    /// Throws nothing.
     bool uses_slot() const noexcept { return slot_ != no_slot; }
 
 private:
@@ -438,30 +505,57 @@ private:
             }
             using record = callback_record<R, D>;
             auto *rec = new record{D(std::forward<F>(f)), fb, bits};
-            const std::size_t i = pool::acquire();
-            if (i == pool::size) {
-                delete rec;
-                throw error(errc::no_callback_slot,
-                            "ctypes: cannot make a callback of type " + type_name<R(A...)>() +
-                                ": all " + std::to_string(pool::size) +
-                                " thunks of this signature are in use by live callbacks; "
-                                "destroy unused ones or define CTYPES_CALLBACK_SLOTS to a larger "
-                                "number for the whole program (-DCTYPES_CALLBACK_SLOTS=256)");
-            }
-            pool::slots[i] = {bits ? &invoke_erased<record, true, R, A...>
-                                   : &invoke_erased<record, false, R, A...>,
-                              rec};
-            fn_ = pool::thunk(i);
-            record_ = rec;
             destroy_ = [](void *p) noexcept { delete static_cast<record *>(p); };
-            slot_ = i;
+            record_ = rec;
+            const std::size_t i = pool::acquire();
+            if (i != pool::size) {
+                pool::slots[i] = {bits ? &invoke_erased<record, true, R, A...>
+                                       : &invoke_erased<record, false, R, A...>,
+                                  rec};
+                fn_ = pool::thunk(i);
+                slot_ = i;
+            } else {
+                make_runtime_thunk(bits ? runtime_invoker<Conv, record, true, R, A...>()
+                                        : runtime_invoker<Conv, record, false, R, A...>());
+            }
         }
+    }
+
+    // Beyond the static pool: a thunk made at run time (slot_ is pool::size + its number).
+    void make_runtime_thunk(void (*invoke)()) {
+        std::string why = "this platform makes no thunks at run time, only the static pool of "
+                          "CTYPES_CALLBACK_SLOTS";
+        if constexpr (runtime_register != reg_none) {
+            std::size_t number = 0;
+            why.clear();
+            if (void *thunk = arena_for(runtime_register).acquire(invoke, record_, number, why)) {
+                fn_ = reinterpret_cast<pointer>(thunk);
+                slot_ = pool::size + number;
+                return;
+            }
+        } else if constexpr (CTYPES_DETAIL_RUNTIME_THUNKS) {
+            why = "a thunk made at run time takes only scalar parameters (at most five in "
+                  "integer registers; three on x64 Windows) and a result that is not a struct";
+        }
+        destroy_(std::exchange(record_, nullptr));
+        destroy_ = nullptr;
+        throw error(errc::no_callback_slot,
+                    "ctypes: cannot make a callback of type " + type_name<R(A...)>() + ": all " +
+                        std::to_string(pool::size) +
+                        " static thunks of this signature are in use by live callbacks, and no "
+                        "thunk can be made at run time (" +
+                        why +
+                        "); destroy unused callbacks or define CTYPES_CALLBACK_SLOTS to a larger "
+                        "number for the whole program (-DCTYPES_CALLBACK_SLOTS=256)");
     }
 
     void reset() noexcept {
         if (slot_ != no_slot) {
             destroy_(record_);
-            pool::release(slot_);
+            if (slot_ < pool::size)
+                pool::release(slot_);
+            else if constexpr (runtime_register != reg_none)
+                arena_for(runtime_register).release(slot_ - pool::size);
         }
         fn_ = nullptr;
         record_ = nullptr;
@@ -594,14 +688,15 @@ struct user_data_target {
 /// Cost per call from C: none for a noexcept function pointer of exactly Sig (handed out as
 /// is) and for stateless callables (a static thunk that contains the callable's body); one
 /// extra indirect call for callables with state, which take a thunk from a per-signature pool
-/// of CTYPES_CALLBACK_SLOTS. Any number of threads may create, call and destroy callbacks at
-/// once; calling one callable from several threads at once is as safe as the callable is.
+/// of CTYPES_CALLBACK_SLOTS, then thunks made at run time (no limit but memory). Any number of
+/// threads may create, call and destroy callbacks at once; calling one callable from several
+/// threads at once is as safe as the callable is.
 ///
 /// \par Exceptions
 /// An exception escaping the callable never unwinds through C: the thunk catches it, returns the
 /// value-initialised R (or the on_exception() value) to C, and parks the exception on the
-/// calling thread; a ctypes::function call that may reach callbacks rethrows it when the foreign
-/// call returns (see the file comment, take_callback_exception() and rethrow_callbacks).
+/// calling thread; every ctypes::function call rethrows it when the foreign call returns (see
+/// the file comment, take_callback_exception() and set_callback_exception_handler()).
 ///
 /// \par errno
 /// With `use_errno` in `flags`, the private errno copy (get_errno()/set_errno()) is swapped with
@@ -611,9 +706,12 @@ struct user_data_target {
 /// flag makes even a stateless callable take a pool slot.
 ///
 /// \throws error (errc::no_callback_slot) when all CTYPES_CALLBACK_SLOTS thunks of the signature
-/// are in use; what() names the signature and the macro. \throws error (errc::bad_flags) when
-/// `flags` has anything but use_errno and use_last_error. \throws error (errc::empty_callable)
-/// for a null function pointer or an empty std::function. \throws std::bad_alloc.
+/// are in use and no thunk can be made at run time (another processor, a signature no run-time
+/// thunk fits, or the system refusing run-time code); what() names the signature, the reason
+/// (the system's own text, such as `mprotect: Permission denied`) and the macro. \throws error
+/// (errc::bad_flags) when `flags` has anything but use_errno and use_last_error. \throws error
+/// (errc::empty_callable) for a null function pointer or an empty std::function. \throws
+/// std::bad_alloc.
 /// \see https://docs.python.org/3/library/ctypes.html#ctypes.CFUNCTYPE
 /// \code
 /// int calls = 0;
@@ -759,5 +857,6 @@ auto with_user_data(F &&f, exception_result<V> on_error, load_flags flags = load
 } // namespace ctypes
 
 #undef CTYPES_DETAIL_STDCALL
+#undef CTYPES_DETAIL_REGPARM1
 
 #endif

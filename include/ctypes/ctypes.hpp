@@ -20,6 +20,7 @@
 #include "find_library.hpp"
 #include "flags.hpp"
 #include "function.hpp"
+#include "import_table.hpp"
 #include "inspect.hpp"
 #include "library.hpp"
 #include "out.hpp"

@@ -111,6 +111,86 @@ public:
 };
 
 namespace detail {
+// Which exception a failure is: what a throwing form throws and error_report::raise() rethrows.
+enum class error_kind : unsigned char { load, symbol, general };
+
+[[noreturn]] inline void throw_error(error_kind kind, const std::error_code &code,
+                                     const std::string &message) {
+    if (kind == error_kind::load)
+        throw load_error(code, message);
+    if (kind == error_kind::symbol)
+        throw symbol_error(code, message);
+    throw error(code, message);
+}
+} // namespace detail
+
+template <class Policy>
+class basic_library;
+template <class Library>
+class import_table;
+
+/// A load or lookup failure reported without throwing, with everything the exception would have
+/// carried: code() and message(), the exact what() of the throwing form, so that a program trying
+/// several names can say why each one failed (a plain `std::error_code` says only "cannot load
+/// library"). Pass one where the `std::error_code&` overloads take `ec`.
+///
+/// Empty (false) until a call fails; every call taking it clears it first, so after a success it
+/// is empty again. Copyable and movable; copying copies the message (std::bad_alloc).
+/// \see Boost.DLL's error_code overloads, which lose the loader's text (its issue #38); the
+/// `std::filesystem` error_code convention this extends.
+/// \code
+/// ctypes::error_report why;
+/// for (const char *name : {"libmagic.so.1", "libmagic.so"}) {
+///     ctypes::CDLL lib{name, why};
+///     if (lib)
+///         return lib;
+///     std::fprintf(stderr, "%s\n", why.message().c_str()); // the loader's own text
+/// }
+/// \endcode
+class error_report {
+public:
+    /// An empty report. Throws nothing.
+    error_report() noexcept = default;
+
+    /// The error: the code the exception's code() would be; empty when nothing failed. Throws
+    /// nothing.
+    const std::error_code &code() const noexcept { return code_; }
+    /// The text the exception's what() would be, e.g. `ctypes: cannot load 'libfoo.so':
+    /// libfoo.so: cannot open shared object file: No such file or directory`; empty when nothing
+    /// failed. Throws nothing.
+    const std::string &message() const noexcept { return message_; }
+    /// True when the call failed (as `bool(ec)`). Throws nothing.
+    explicit operator bool() const noexcept { return static_cast<bool>(code_); }
+    /// Empties the report. Throws nothing.
+    void clear() noexcept {
+        code_.clear();
+        message_.clear();
+    }
+    /// Throws what the throwing form would have thrown: load_error, symbol_error or error with
+    /// this code() and message(). Throws nothing when the report is empty.
+    void raise() const {
+        if (code_)
+            detail::throw_error(kind_, code_, message_);
+    }
+
+private:
+    template <class Policy>
+    friend class basic_library;
+    template <class Library>
+    friend class import_table;
+
+    void assign(detail::error_kind kind, const std::error_code &code, std::string message) {
+        kind_ = kind;
+        code_ = code;
+        message_ = code ? std::move(message) : std::string();
+    }
+
+    detail::error_kind kind_ = detail::error_kind::general;
+    std::error_code code_;
+    std::string message_;
+};
+
+namespace detail {
 // Name of the common HRESULTs, for messages where the system has no text (Wine, Linux).
 inline const char *hresult_name(std::uint32_t hr) noexcept {
     switch (hr) {

@@ -22,7 +22,9 @@ namespace ctypes {
 /// \return the name to give CDLL, or an empty string when there is no such library.
 /// \throws std::bad_alloc only; an unreadable or corrupt loader cache means "not found".
 /// \note Linux (glibc's loader cache): reads `/etc/ld.so.cache` itself (both its formats) instead
-/// of running `ldconfig -p`, keeps entries of the running ABI only (x86-64, i386 and x32 differ),
+/// of running `ldconfig -p` (once: the parsed cache is kept, and re-read only when the file's
+/// device, inode, size or times change; thread-safe), keeps entries of the running ABI only
+/// (x86-64, i386 and x32 differ),
 /// and takes the newest `lib<name>.*` entry, which is the first one ctypes would match. If the
 /// cache has none, looks for `lib<name>.so` in the `LD_LIBRARY_PATH` directories (empty entries
 /// skipped), then in the loader's default directories, and returns that file's `DT_SONAME` (as

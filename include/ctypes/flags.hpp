@@ -82,10 +82,9 @@ inline constexpr load_flags use_errno = load_flags::use_errno;
 /// (ctypes `use_last_error=True`). POSIX: accepted and ignored, there is no such value.
 inline constexpr load_flags use_last_error = load_flags::use_last_error;
 /// Rethrow, when the foreign call returns, an exception that a ctypes::callback raised during it
-/// (see callback.hpp). Set automatically for functions with a function-pointer or `void*`
-/// parameter; give it for the others that run callbacks registered earlier (event loops such as
-/// `uv_run(loop, mode)`). Costs a few instructions per call, on the path use_errno takes.
-/// All platforms.
+/// (see callback.hpp). Every function does so now, whatever its parameter types, so the flag
+/// changes nothing: it is still accepted, and function::flags() does not report it. All
+/// platforms.
 inline constexpr load_flags rethrow_callbacks = load_flags::rethrow_callbacks;
 
 /// When a bare name does not load as given, also try the platform's decorated forms, in order:

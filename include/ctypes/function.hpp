@@ -5,30 +5,25 @@
 /// \file
 /// ctypes::function: a typed, checked callable for one exported C function.
 
+#include <cstdint>
+#include <cstdio>
+#include <memory>
 #include <string>
 #include <type_traits>
 #include <utility>
 
 #include "detail/arguments.hpp"
+#include "callback.hpp"
 #include "detail/callback_exception.hpp"
+#include "detail/hints.hpp"
 #include "detail/loader.hpp"
 #include "detail/out_call.hpp"
+#include "detail/type_name.hpp"
 #include "errno.hpp"
 #include "flags.hpp"
 #include "policy.hpp"
 #include "result_check.hpp"
 #include "types.hpp"
-
-#if defined(__GNUC__) || defined(__clang__)
-#define CTYPES_DETAIL_UNLIKELY(x) __builtin_expect(!!(x), 0)
-#define CTYPES_DETAIL_COLD __attribute__((noinline, cold))
-#elif defined(_MSC_VER)
-#define CTYPES_DETAIL_UNLIKELY(x) (x)
-#define CTYPES_DETAIL_COLD __declspec(noinline)
-#else
-#define CTYPES_DETAIL_UNLIKELY(x) (x)
-#define CTYPES_DETAIL_COLD
-#endif
 
 namespace ctypes {
 
@@ -55,58 +50,10 @@ constexpr bool validate_signature() {
     }
 }
 
-// capture_callbacks: the call may reach a ctypes::callback, so an exception it parked is
-// rethrown once the foreign call returns (see callback.hpp).
-enum capture_bits : unsigned char {
-    capture_errno = 1,
-    capture_last_error = 2,
-    capture_callbacks = 4
-};
-
-inline unsigned char capture_of(load_flags f) noexcept {
-    return static_cast<unsigned char>((has_flags(f, use_errno) ? capture_errno : 0) |
-                                      (has_flags(f, use_last_error) ? capture_last_error : 0) |
-                                      (has_flags(f, rethrow_callbacks) ? capture_callbacks : 0));
-}
-
-// A parameter that can carry a callback into C: a function pointer, or the void* through which
-// C hands a user-data pointer back (qsort_r, sqlite3_exec, pthread_create). Functions taking one
-// get capture_callbacks at lookup; others can ask for it with the rethrow_callbacks flag.
-template <class T>
-inline constexpr bool is_callback_carrier = std::is_same_v<T, void *> ||
-                                            (std::is_pointer_v<T> &&
-                                             std::is_function_v<std::remove_pointer_t<T>>);
-
-template <class... A>
-inline constexpr unsigned char
-    carrier_bits = (false || ... || is_callback_carrier<std::remove_cv_t<A>>) ? capture_callbacks
-                                                                              : 0;
-
-// Swaps the private errno / last-error copies in on construction and out on destruction; lives
-// exactly as long as the foreign call expression.
-struct capture_scope {
-    unsigned char bits;
-    explicit capture_scope(unsigned char b) noexcept : bits(b) {
-        if (bits & capture_errno)
-            swap_errno();
-        if (bits & capture_last_error)
-            swap_last_error();
-    }
-    ~capture_scope() {
-        if (bits & capture_last_error)
-            swap_last_error();
-        if (bits & capture_errno)
-            swap_errno();
-    }
-    capture_scope(const capture_scope &) = delete;
-    capture_scope &operator=(const capture_scope &) = delete;
-};
-
 inline load_flags flags_of(unsigned char capture) noexcept {
     return static_cast<load_flags>(
         (capture & capture_errno ? use_errno : load_flags::none) |
-        (capture & capture_last_error ? use_last_error : load_flags::none) |
-        (capture & capture_callbacks ? rethrow_callbacks : load_flags::none));
+        (capture & capture_last_error ? use_last_error : load_flags::none));
 }
 
 template <class Policy, class R, class Args, bool Variadic>
@@ -129,26 +76,44 @@ public:
     /// \param args the declared parameters, converted as C++ converts arguments; in addition a
     /// `const char*` / `const wchar_t*` parameter takes a `std::string` / `std::wstring` (its
     /// `c_str()`, valid for the call) or a string buffer, and a `char*` / `wchar_t*` parameter
-    /// takes a string buffer (see detail::arg_converter). A `std::string_view` there is a
-    /// compile error: it is not NUL-terminated.
+    /// takes a string buffer; a byte pointer (`unsigned char*`, `std::byte*`, `void*`, const or
+    /// not) takes a string buffer, and its const form a `std::string` or byte container (see
+    /// detail::arg_converter). A `std::string_view` is a compile error for a C string: it is not
+    /// NUL-terminated. What C keeps past the call must outlive that use (see buffer.hpp).
     /// \param extra for a variadic signature only: the arguments after `...`, which undergo C's
     /// default promotions (float to double, small integers to int); class types are rejected.
     /// \return the foreign result, after the policy's result check.
-    /// \throws whatever the policy's result check throws (hresult_error for OleDLL); nothing
-    /// else. Calling an empty function is undefined behaviour.
+    /// \throws whatever a ctypes::callback threw while C ran it during this call (or that was
+    /// still parked on this thread: see take_callback_exception()), rethrown once the foreign
+    /// call returned, before the result check; then whatever the policy's result check throws
+    /// (hresult_error for OleDLL); nothing else. Calling an empty function is undefined
+    /// behaviour.
     template <class... X, bool V = Variadic, std::enable_if_t<V || sizeof...(X) == 0, int> = 0>
     R operator()(arg_t<A>... args, const X &...extra) const {
         if constexpr ((true && ... && !std::is_class_v<X>)) {
-            if (CTYPES_DETAIL_UNLIKELY(capture_ != 0))
-                return call_capturing(arg_converter<A>::convert(args)..., extra...);
-            if constexpr (std::is_void_v<R> || !check::checks) {
-                return ptr_(arg_converter<A>::convert(args)..., extra...);
+            if constexpr (!swaps_in_thunk) {
+                if (CTYPES_DETAIL_UNLIKELY(capture_ != 0))
+                    return call_capturing(arg_converter<A>::convert(args)..., extra...);
+            }
+            if constexpr (std::is_void_v<R>) {
+                ptr_(arg_converter<A>::convert(args)..., extra...);
+                if (CTYPES_DETAIL_UNLIKELY(callback_pending != 0))
+                    rethrow_parked();
             } else {
                 R result = ptr_(arg_converter<A>::convert(args)..., extra...);
-                apply_check<check>(result, name_, load_flags::none,
-                                   arg_converter<A>::convert(args)..., extra...);
+                if (CTYPES_DETAIL_UNLIKELY(callback_pending != 0))
+                    rethrow_parked();
+                if constexpr (check::checks)
+                    apply_check<check>(result, name_,
+                                       swaps_in_thunk ? flags_of(capture_) : load_flags::none,
+                                       arg_converter<A>::convert(args)..., extra...);
                 return result;
             }
+        } else if constexpr ((false || ... || is_string_buffer_v<X>)) {
+            static_assert(dependent_false<R(X...)>,
+                          "ctypes: an argument after the ... of a variadic function is a class "
+                          "(a string buffer); C's default promotions take only scalars: pass "
+                          ".data()");
         } else {
             static_assert(dependent_false<R(X...)>,
                           "ctypes: an argument after the ... of a variadic function is a class; "
@@ -159,92 +124,130 @@ public:
 
     /// The raw function pointer, valid while this object (or another handle on the same library)
     /// lives. Throws nothing.
-    pointer address() const noexcept { return ptr_; }
+    pointer address() const noexcept { return swap_ ? swap_->target : ptr_; }
     /// The symbol name it was looked up by. Throws nothing.
     const std::string &name() const noexcept { return name_; }
-    /// Whether calls swap errno / last-error (use_errno, use_last_error) and rethrow exceptions
-    /// parked by callbacks (rethrow_callbacks: given as a flag, or set at lookup because a
-    /// parameter is a function pointer or `void*`). Throws nothing.
+    /// Whether calls swap errno / last-error (use_errno, use_last_error). Every call rethrows
+    /// what a callback parked during it, so rethrow_callbacks is never reported. Throws nothing.
     load_flags flags() const noexcept { return flags_of(capture_); }
     /// True unless default-constructed, moved from, or returned empty by an error_code lookup.
     explicit operator bool() const noexcept { return ptr_ != nullptr; }
 
 private:
-    // Kept out of operator() so the plain path stays a test, a branch and the call: never
-    // inlined, or compilers load ptr_ into a register before the branch for both paths and the
-    // plain call costs two more instructions (see bench/README.md). Only a call that may reach
-    // callbacks sets up the scope that rethrows what they parked: its std::exception_ptr would
-    // cost every use_errno call an unwinding path.
-    template <class... X>
-    CTYPES_DETAIL_COLD R call_capturing(A... args, X... extra) const {
-        if (capture_ & capture_callbacks) {
-            callback_exception_scope pending(true);
-            return swap_and_call(pending, args..., extra...);
-        }
-        no_pending_exception none;
-        return swap_and_call(none, args..., extra...);
-    }
-
+    // Kept out of operator() so the plain path stays a test, a branch, the call and the test of
+    // the pending byte: never inlined, or compilers load ptr_ into a register before the branch
+    // for both paths and the plain call costs two more instructions (see bench/README.md).
     // Swaps errno / last-error around the foreign call, then rethrows what a callback parked
     // (after the swap-back), then runs the result check.
-    template <class Pending, class... X>
-    R swap_and_call(Pending &pending, A... args, X... extra) const {
+    template <class... X>
+    CTYPES_DETAIL_COLD R call_capturing(A... args, X... extra) const {
         if constexpr (std::is_void_v<R>) {
             {
                 capture_scope scope(capture_);
                 ptr_(args..., extra...);
             }
-            pending.rethrow();
+            if (callback_pending != 0)
+                rethrow_parked();
         } else {
             R result = [&] {
                 capture_scope scope(capture_);
                 return ptr_(args..., extra...);
             }();
-            pending.rethrow();
+            if (callback_pending != 0)
+                rethrow_parked();
             if constexpr (check::checks)
                 apply_check<check>(result, name_, flags_of(capture_), args..., extra...);
             return result;
         }
     }
 
+    // A use_errno / use_last_error function of a signature that callbacks can take calls a
+    // thunk that swaps errno around the real call: a callback<Sig> whose callable is the
+    // foreign function, made at lookup. Then operator() tests nothing before the call, and every
+    // function pays only the test of the pending byte after it (see bench/README.md). Variadic
+    // functions, and signatures no thunk can be made for at run time, test capture_ first.
+    static constexpr bool swaps_in_thunk = !Variadic && is_callback_convention<convention> &&
+                                           !std::is_reference_v<R> &&
+                                           runtime_thunk_register<R, A...>() != reg_none;
+
+    struct swap_thunk {
+        pointer target;
+        callback_impl<convention, R, type_list<A...>> thunk;
+        swap_thunk(pointer p, unsigned char capture)
+            : target(p), thunk([p](A... a) noexcept -> R { return p(a...); }, flags_of(capture)) {}
+    };
+
 protected:
     function_base() = default;
     function_base(pointer p, load_flags f, state_ptr s, std::string name)
-        : ptr_(p), capture_(static_cast<unsigned char>(capture_of(f) | carrier_bits<A...>)),
-          state_(std::move(s)), name_(std::move(name)) {}
+        : ptr_(p), capture_(capture_of(f)), state_(std::move(s)), name_(std::move(name)) {
+        if constexpr (swaps_in_thunk) {
+            if (capture_ != 0) {
+                swap_ = std::make_shared<const swap_thunk>(p, capture_);
+                ptr_ = swap_->thunk.get();
+            }
+        }
+    }
     function_base(const function_base &) = default;
     function_base &operator=(const function_base &) = default;
     // A moved-from function is empty, as documented: bool(f) is false.
     function_base(function_base &&other) noexcept
         : ptr_(std::exchange(other.ptr_, nullptr)), capture_(std::exchange(other.capture_, 0)),
-          state_(std::move(other.state_)), name_(std::move(other.name_)) {}
+          swap_(std::move(other.swap_)), state_(std::move(other.state_)),
+          name_(std::move(other.name_)) {}
     function_base &operator=(function_base &&other) noexcept {
         ptr_ = std::exchange(other.ptr_, nullptr);
         capture_ = std::exchange(other.capture_, 0);
+        swap_ = std::move(other.swap_);
         state_ = std::move(other.state_);
         name_ = std::move(other.name_);
         return *this;
     }
     ~function_base() = default;
 
-    pointer ptr_ = nullptr;
+    pointer ptr_ = nullptr; // what operator() calls: the function, or its swap thunk
     unsigned char capture_ = 0;
+    std::shared_ptr<const swap_thunk> swap_; // shared by copies; null without a swap thunk
     state_ptr state_; // keeps the library mapped; never touched on the call path
     std::string name_;
 };
 
 struct invalid_function_base {}; // after a failed static_assert, keeps errors to that one
 
-template <class Sig, class Policy, bool Valid = validate_signature<Sig>()>
+// The checks of a function made from an address: not null, call flags only; what it is called
+// in error messages is the address in hex.
+template <class Sig>
+std::string address_label(const void *address, load_flags call_flags) {
+    if (!address)
+        throw error(errc::null_symbol, "ctypes: cannot make a function of type " +
+                                           type_name<Sig>() + " from a null address");
+    if ((call_flags & ~(use_errno | use_last_error | rethrow_callbacks)) != load_flags::none)
+        throw error(errc::bad_flags, "ctypes: a function of type " + type_name<Sig>() +
+                                         " made from an address takes only use_errno, "
+                                         "use_last_error and rethrow_callbacks as flags");
+    char text[2 + 2 * sizeof(std::uintptr_t) + 1];
+    std::snprintf(text, sizeof text, "0x%llx",
+                  static_cast<unsigned long long>(reinterpret_cast<std::uintptr_t>(address)));
+    return text;
+}
+
+// The policy a call of Sig uses: Policy, except that a type carrying stdcall (a 32-bit Windows
+// header's WINAPI declaration) is called as stdcall whatever the library's policy.
+template <class Sig, class Policy>
+using policy_for_t =
+    std::conditional_t<stdcall_signature<Sig>::value,
+                       policy<stdcall_convention, typename Policy::result_check>, Policy>;
+
+template <class Sig, class Policy, bool Valid = validate_signature<plain_signature_t<Sig>>()>
 struct function_base_for {
     using type = invalid_function_base;
 };
 template <class Sig, class Policy>
 struct function_base_for<Sig, Policy, true> {
-    using S = signature<Sig>;
+    using S = signature<plain_signature_t<Sig>>;
     using type =
-        typename base_with_outputs<Policy, typename S::result_type, typename S::argument_types,
-                                   S::is_variadic, function_base>::type;
+        typename base_with_outputs<policy_for_t<Sig, Policy>, typename S::result_type,
+                                   typename S::argument_types, S::is_variadic, function_base>::type;
 };
 
 } // namespace detail
@@ -252,7 +255,9 @@ struct function_base_for<Sig, Policy, true> {
 /// A typed, checked callable for an exported C function, made by basic_library::get().
 ///
 /// \tparam Sig the C function's type as a C++ function type: `R(Args...)`, optionally
-/// `noexcept`, or `R(Args..., ...)` for a variadic C function. Not a pointer type. Every
+/// `noexcept`, or `R(Args..., ...)` for a variadic C function; `decltype(::name)` of a header's
+/// declaration works, and on 32-bit x86 a type carrying stdcall (`WINAPI`, `__stdcall`) is called
+/// as stdcall whatever the policy says. Not a pointer type. Every
 /// parameter and the result must be FFI-safe (see types.hpp); a static_assert names the first
 /// offending position otherwise. A parameter written `ctypes::out<T>` is an output: C receives
 /// a `T*`, the call does not take it and returns it with the result (see ctypes::out).
@@ -260,8 +265,12 @@ struct function_base_for<Sig, Policy, true> {
 /// oledll_policy, or ctypes::policy<Conv, Check>).
 ///
 /// Copyable and movable; every copy keeps the library mapped (Guarantee 3), so the pointer it
-/// calls can never dangle. The call itself is one indirect call plus, only when use_errno or
-/// use_last_error is on, the swaps around it.
+/// calls can never dangle. The call itself is one indirect call and one test of a per-thread
+/// byte after it (the rethrow of callback exceptions); with use_errno or use_last_error, the call
+/// goes through a thunk that swaps errno around it, made at lookup from the signature's callback
+/// pool (see callback.hpp: where no thunk can be made at run time, making more than
+/// CTYPES_CALLBACK_SLOTS of them for one signature throws error, errc::no_callback_slot, even
+/// from a `std::error_code&` lookup). Variadic signatures test the flags before the call instead.
 /// \see ctypes `_FuncPtr`: https://docs.python.org/3/library/ctypes.html#foreign-functions
 /// \code
 /// ctypes::CDLL libm{"libm.so.6"};
@@ -281,7 +290,65 @@ public:
     /// An empty function; calling it is undefined, `bool(f)` is false. Throws nothing.
     function() = default;
 
+    /// A checked function for a C function pointer that C handed back (`get_strchr()`, a plugin
+    /// registry, a C plugin's vtable), as ctypes makes one with `CFUNCTYPE(...)(address)`: the
+    /// same argument conversions, out-parameters, result check and callback-exception rethrow
+    /// as a function from get<Sig>().
+    /// \param address the function; Sig must be its real type, which nothing can check. Called
+    /// through as long as the code it points into stays mapped: this form does not keep any
+    /// library loaded (see the form taking the owner).
+    /// \param call_flags `use_errno`, `use_last_error` (`rethrow_callbacks` is accepted).
+    /// \throws error (errc::null_symbol) for a null address; error (errc::bad_flags) for any
+    /// other flag; with use_errno / use_last_error, what making its swap thunk throws (see the
+    /// class comment).
+    /// \see https://docs.python.org/3/library/ctypes.html#function-prototypes
+    /// \code
+    /// auto get_op = lib.get<int (*(const char *))(int, int)>("get_op");
+    /// ctypes::function<int(int, int)> add{get_op("add"), lib}; // keeps lib loaded
+    /// int three = add(1, 2);
+    /// \endcode
+    template <class B = base,
+              class = std::enable_if_t<!std::is_same_v<B, detail::invalid_function_base>>>
+    explicit function(typename B::pointer address, load_flags call_flags = load_flags::none)
+        : base(address, call_flags, nullptr,
+               detail::address_label<Sig>(reinterpret_cast<const void *>(address), call_flags)) {}
+
+    /// As function(address, call_flags), for an address C gave as `void*` (`dlsym`, a
+    /// `void*`-typed registry). Converting it to a function pointer is what POSIX's dlsym()
+    /// requires of the platform. \throws as function(address, call_flags).
+    template <class B = base,
+              class = std::enable_if_t<!std::is_same_v<B, detail::invalid_function_base>>>
+    explicit function(void *address, load_flags call_flags = load_flags::none)
+        : function(reinterpret_cast<typename B::pointer>(address), call_flags) {}
+
+    /// As function(address, call_flags), tied to the library whose code `address` points into:
+    /// the function keeps `owner` loaded, as one from owner.get<Sig>() does (Guarantee 3), and
+    /// takes its use_errno / use_last_error flags.
+    /// \throws error (errc::not_loaded) when `owner` is empty; otherwise as
+    /// function(address, call_flags).
+    template <class P, class B = base,
+              class = std::enable_if_t<!std::is_same_v<B, detail::invalid_function_base>>>
+    function(typename B::pointer address, const basic_library<P> &owner,
+             load_flags call_flags = load_flags::none)
+        : base(address, owner.flags() | call_flags, owned_state(owner),
+               detail::address_label<Sig>(reinterpret_cast<const void *>(address), call_flags)) {}
+
+    /// As function(address, owner, call_flags), for an address C gave as `void*`.
+    template <class P, class B = base,
+              class = std::enable_if_t<!std::is_same_v<B, detail::invalid_function_base>>>
+    function(void *address, const basic_library<P> &owner, load_flags call_flags = load_flags::none)
+        : function(reinterpret_cast<typename B::pointer>(address), owner, call_flags) {}
+
 private:
+    template <class P>
+    static detail::state_ptr owned_state(const basic_library<P> &owner) {
+        if (!owner.state_)
+            throw error(errc::not_loaded, "ctypes: cannot tie a function of type " +
+                                              detail::type_name<Sig>() +
+                                              " to an empty library object");
+        return owner.state_;
+    }
+
     template <class P>
     friend class basic_library;
     using base::base;

@@ -5,6 +5,7 @@
 /// \file
 /// ctypes::basic_library and its three ctypes-named instances CDLL, WinDLL and OleDLL.
 
+#include <initializer_list>
 #include <optional>
 #include <string>
 #include <system_error>
@@ -28,12 +29,13 @@ namespace detail {
 
 // A library name or path as the user wrote it: UTF-8 `char` strings, `wchar_t` strings, or
 // anything path-like with `.native()` (std::filesystem::path, boost::filesystem::path), which
-// is why <filesystem> is not needed here. A null `const char*` means the running program.
+// is why <filesystem> is not needed here. A null pointer is kept apart from an empty name only
+// to say which it was: both are refused. running_program() is what self() loads.
 class path_arg {
 public:
-    path_arg(const char *s) : self_(s == nullptr), utf8_(s ? s : "") {}
+    path_arg(const char *s) : null_(s == nullptr), utf8_(s ? s : "") {}
     path_arg(const std::string &s) : utf8_(s) {}
-    path_arg(const wchar_t *s) : self_(s == nullptr), utf8_(s ? to_utf8(std::wstring(s)) : "") {}
+    path_arg(const wchar_t *s) : null_(s == nullptr), utf8_(s ? to_utf8(std::wstring(s)) : "") {}
     path_arg(const std::wstring &s) : utf8_(to_utf8(s)) {}
     template <class P, class N = decltype(std::declval<const P &>().native()),
               std::enable_if_t<!std::is_convertible_v<const P &, const char *> &&
@@ -41,13 +43,33 @@ public:
                                int> = 0>
     path_arg(const P &p) : path_arg(p.native()) {}
 
+    static path_arg running_program() {
+        path_arg p{std::string()};
+        p.self_ = true;
+        return p;
+    }
+
     bool is_self() const noexcept { return self_; }
+    bool is_null() const noexcept { return null_; }
     const std::string &utf8() const noexcept { return utf8_; }
+    // Where the name has a NUL byte, which no loader can be given; npos when it has none.
+    std::size_t nul_at() const noexcept { return utf8_.find('\0'); }
 
 private:
     bool self_ = false;
+    bool null_ = false;
     std::string utf8_;
 };
+
+// A lookup that failed only because the library has no such export (or it is NULL): what
+// try_get() and optional imports treat as absent rather than as an error.
+inline bool is_missing_symbol(const std::error_code &ec) noexcept {
+#if defined(_WIN32)
+    if (ec.category() == std::system_category() && ec.value() == 127) // ERROR_PROC_NOT_FOUND
+        return true;
+#endif
+    return ec == errc::symbol_not_found || ec == errc::null_symbol;
+}
 
 // Integers other than bool and the character types: what an export ordinal may be given as.
 template <class I>
@@ -63,7 +85,7 @@ inline constexpr bool is_ordinal_type_v =
 // duration of the lookup) or, on Windows, an export ordinal (any integer; 1 to 65535 exist).
 struct symbol_name {
     symbol_name(const char *s) noexcept : value(s) {}
-    symbol_name(const std::string &s) noexcept : value(s.c_str()) {}
+    symbol_name(const std::string &s) noexcept : value(s.c_str()), nul_at(s.find('\0')) {}
     template <class I, std::enable_if_t<is_ordinal_type_v<I>, int> = 0>
     symbol_name(I number) noexcept
         : by_ordinal(true), ordinal(in_range(number) ? static_cast<unsigned short>(number) : 0),
@@ -87,6 +109,9 @@ struct symbol_name {
     bool is_null() const noexcept {
         return by_ordinal ? ordinal == 0 : value == nullptr;
     }
+    bool has_nul() const noexcept {
+        return nul_at != std::string::npos;
+    }
     // For messages: 'name' or ordinal 7.
     std::string quoted() const {
         if (by_ordinal)
@@ -107,6 +132,7 @@ struct symbol_name {
     }
 
     const char *value = nullptr;
+    std::size_t nul_at = std::string::npos; // a std::string name's embedded NUL, if any
     bool by_ordinal = false;
     unsigned short ordinal = 0; // 0 when `requested` is not a valid ordinal
     long long requested = 0;
@@ -149,13 +175,20 @@ public:
     /// Loads a library, like `ctypes.CDLL(name, mode)`.
     /// \param path a file name the loader searches for (`"libz.so.1"`, `"kernel32.dll"`) or a
     /// path with a directory; `const char*` and `std::string` are UTF-8, `wchar_t` strings and
-    /// path-like objects (`std::filesystem::path`) are taken as they are. A null `const char*`
-    /// means the running program, as self().
+    /// path-like objects (`std::filesystem::path`) are taken as they are. An empty name or a null
+    /// pointer is refused (a departure from ctypes, where `CDLL(None)` and `CDLL("")` load the
+    /// running program: `CDLL{find_library("nosuchlib")}` must not quietly succeed); ask for the
+    /// program with self().
     /// \param flags `rtld_*` flags (`rtld_now | rtld_local` unless `rtld_lazy` or `rtld_global`
     /// is given), and `use_errno` / `use_last_error` for every function looked up.
     /// \throws load_error when the loader refuses, with its own text: `ctypes: cannot load
-    /// 'libfoo.so': libfoo.so: cannot open shared object file: No such file or directory`.
+    /// 'libfoo.so': libfoo.so: cannot open shared object file: No such file or directory`; and
+    /// (errc::load_failed) before the loader is asked when the name has an embedded NUL or (POSIX)
+    /// the path names a FIFO, socket or device, or an ELF file shorter than its loadable
+    /// segments, which the loader would block on or crash on.
     /// code() is errc::load_failed on POSIX and the `GetLastError()` value on Windows.
+    /// \throws load_error (std::errc::invalid_argument) for an empty name or a null pointer,
+    /// without asking the loader.
     /// \note POSIX: `dlopen`. Windows: `LoadLibraryExW`; a path with a directory also loads its
     /// dependencies from that directory; a bare name never searches the current directory.
     /// \code
@@ -178,6 +211,17 @@ public:
     basic_library(detail::path_arg path, std::error_code &ec) {
         open(path, load_flags::none, ec, nullptr);
     }
+    /// As above, but reports failure in `report` with the code and the whole text the
+    /// load_error would carry (see ctypes::error_report). Throws only std::bad_alloc.
+    basic_library(detail::path_arg path, load_flags flags, error_report &report) {
+        std::error_code ec;
+        std::string message;
+        open(path, flags, ec, &message);
+        basic_library::report(report, ec, std::move(message), true);
+    }
+    /// \copydoc basic_library(detail::path_arg, load_flags, error_report&)
+    basic_library(detail::path_arg path, error_report &report)
+        : basic_library(std::move(path), load_flags::none, report) {}
 
     /// Takes over the loader reference; the moved-from object is left empty. Throws nothing.
     basic_library(basic_library &&) noexcept = default;
@@ -191,7 +235,7 @@ public:
     /// \note POSIX `dlopen(NULL)`; Windows `GetModuleHandleW(NULL)`, which sees the executable's
     /// own exports only.
     static basic_library self(load_flags flags = load_flags::none) {
-        return basic_library(detail::path_arg(static_cast<const char *>(nullptr)), flags);
+        return basic_library(detail::path_arg::running_program(), flags);
     }
 
     /// Takes ownership of a handle that is already open (ctypes `handle=`): the object will
@@ -221,7 +265,8 @@ public:
     const std::string &name() const noexcept { return state_ ? state_->name : empty_string(); }
     /// The file the loader actually mapped, as the loader records it (glibc's link map,
     /// `GetModuleFileNameW`), UTF-8; the name as given where the loader cannot tell (macOS,
-    /// musl). Throws nothing.
+    /// musl). A library loaded by a relative path has the absolute path of the file opened
+    /// (Linux), so a later chdir does not change what it names. Throws nothing.
     const std::string &path() const noexcept { return state_ ? state_->path : empty_string(); }
     /// The flags it was loaded with. Throws nothing.
     load_flags flags() const noexcept { return state_ ? state_->flags : load_flags::none; }
@@ -243,7 +288,8 @@ public:
     /// \param call_flags `use_errno`, `use_last_error`, `rethrow_callbacks` for this function,
     /// added to the library's own.
     /// \throws symbol_error when there is no such export (errc::symbol_not_found, with the
-    /// loader's text; on Windows the `GetLastError()` value, 127 `ERROR_PROC_NOT_FOUND`, in
+    /// loader's text; also for a std::string name with an embedded NUL, never truncated; on
+    /// Windows the `GetLastError()` value, 127 `ERROR_PROC_NOT_FOUND`, in
     /// std::system_category()), it resolves to NULL (errc::null_symbol), the symbol table says
     /// it is a data object (errc::not_a_function, ELF only), or (32-bit Windows, stdcall) only a
     /// decorated export with another `@N` exists (errc::argument_size_mismatch: "declared N
@@ -280,6 +326,23 @@ public:
                                 std::error_code &ec) const {
         return get<Sig, FnPolicy>(name, call_flags, ec, nullptr);
     }
+    /// As get(), but reports failure in `report` with the code and the whole text the exception
+    /// would carry (see ctypes::error_report) and returns an empty function. Throws only
+    /// std::bad_alloc.
+    template <class Sig, class FnPolicy = Policy>
+    function<Sig, FnPolicy> get(detail::symbol_name name, load_flags call_flags,
+                                error_report &report) const {
+        std::error_code ec;
+        std::string message;
+        auto f = get<Sig, FnPolicy>(name, call_flags, ec, &message);
+        basic_library::report(report, ec, std::move(message));
+        return f;
+    }
+    /// \copydoc get(detail::symbol_name, load_flags, error_report&) const
+    template <class Sig, class FnPolicy = Policy>
+    function<Sig, FnPolicy> get(detail::symbol_name name, error_report &report) const {
+        return get<Sig, FnPolicy>(name, load_flags::none, report);
+    }
 
     /// Looks up a function whose signature is known only at run time (ctypes `argtypes` /
     /// `restype`, cffi `ffi.cdef` + `ffi.dlopen`). Usable once <ctypes/dynamic.hpp> is included.
@@ -313,9 +376,13 @@ public:
     /// library allocated (ctypes has no equivalent: there the caller must remember to call it).
     /// \param name the export that frees, called as `void(void*)`: `"free"`, `"sqlite3_free"`.
     /// It must be exported by this library (or a dependency); the deleter then calls the
-    /// definition the library's own calls reach: on ELF that is the first one in the global scope
-    /// when there is one (an interposed `free`: AddressSanitizer's, jemalloc's via LD_PRELOAD),
-    /// unless the library was loaded with rtld_deepbind. Either way it keeps this library loaded.
+    /// definition the library's own calls reach. On ELF that is the first one in the global scope
+    /// (an interposed `free`: AddressSanitizer's, jemalloc's via LD_PRELOAD) when the library
+    /// imports the name or its own code refers to its definition through a relocation, as libc
+    /// does for `free`; it is the library's own definition when the library defines the name and
+    /// never refers to it so (a plugin's allocator pair, `-Bsymbolic-functions`), whatever
+    /// another library loaded rtld_global exports, and with rtld_deepbind. Either way it keeps
+    /// this library loaded.
     /// \throws like get().
     /// \code
     /// auto msg = sqlite.get_free("sqlite3_free").own(errmsg); // owned_ptr<char>
@@ -370,7 +437,7 @@ public:
                                                    load_flags call_flags = load_flags::none) const {
         std::error_code ec;
         auto f = get<Sig, FnPolicy>(name, call_flags, ec, nullptr);
-        if (ec == errc::symbol_not_found || ec == errc::null_symbol || is_windows_missing(ec))
+        if (detail::is_missing_symbol(ec))
             return std::nullopt;
         if (ec) {
             std::string message; // built only when raising: it may list the library's exports
@@ -380,11 +447,77 @@ public:
         return f;
     }
 
+    /// Looks up a function that has had several names (libraries rename across versions: OpenSSL
+    /// 3's `EVP_MD_get_size` was 1.1's `EVP_MD_size`): the first of `names` the library exports,
+    /// tried in order. The function's name() is the one found.
+    /// \tparam Sig as for get(). \tparam FnPolicy as for get(). \param names one or more names
+    /// (or ordinals), each used only during the call. \param call_flags as for get().
+    /// \throws symbol_error (errc::symbol_not_found) when the library has none of them, listing
+    /// every name tried, with "did you mean" for the first and the loader's text for the last:
+    /// `ctypes: cannot find any of 'EVP_MD_get_size', 'EVP_MD_size' in 'libcrypto.so.1.0.0' ...`.
+    /// A name that exists but is unfit (a data object, a decorated export of another size, bad
+    /// flags) is reported as get() reports it, without trying the names after it.
+    /// \code
+    /// auto md_size = crypto.get_first<int(const EVP_MD *)>({"EVP_MD_get_size", "EVP_MD_size"});
+    /// \endcode
+    template <class Sig, class FnPolicy = Policy>
+    function<Sig, FnPolicy> get_first(std::initializer_list<detail::symbol_name> names,
+                                      load_flags call_flags = load_flags::none) const {
+        std::error_code ec;
+        std::string message;
+        auto f = get_first<Sig, FnPolicy>(names, call_flags, ec, &message);
+        if (ec)
+            raise(ec, message);
+        return f;
+    }
+    /// As get_first(), but reports failure in `ec` and returns an empty function. Throws only
+    /// std::bad_alloc.
+    template <class Sig, class FnPolicy = Policy>
+    function<Sig, FnPolicy> get_first(std::initializer_list<detail::symbol_name> names,
+                                      std::error_code &ec) const {
+        return get_first<Sig, FnPolicy>(names, load_flags::none, ec, nullptr);
+    }
+    /// As get_first(), but reports failure in `report` with the exception's code and text (see
+    /// ctypes::error_report) and returns an empty function. Throws only std::bad_alloc.
+    template <class Sig, class FnPolicy = Policy>
+    function<Sig, FnPolicy> get_first(std::initializer_list<detail::symbol_name> names,
+                                      load_flags call_flags, error_report &report) const {
+        std::error_code ec;
+        std::string message;
+        auto f = get_first<Sig, FnPolicy>(names, call_flags, ec, &message);
+        basic_library::report(report, ec, std::move(message));
+        return f;
+    }
+    /// As get_first(), but reports failure in `report` (see ctypes::error_report) and returns an
+    /// empty function. Throws only std::bad_alloc.
+    template <class Sig, class FnPolicy = Policy>
+    function<Sig, FnPolicy> get_first(std::initializer_list<detail::symbol_name> names,
+                                      error_report &report) const {
+        return get_first<Sig, FnPolicy>(names, load_flags::none, report);
+    }
+    /// As get_first(), but std::nullopt when the library has none of the names.
+    /// \throws like get_first() for every other failure.
+    template <class Sig, class FnPolicy = Policy>
+    std::optional<function<Sig, FnPolicy>>
+    try_get_first(std::initializer_list<detail::symbol_name> names,
+                  load_flags call_flags = load_flags::none) const {
+        std::error_code ec;
+        auto f = get_first<Sig, FnPolicy>(names, call_flags, ec, nullptr);
+        if (detail::is_missing_symbol(ec))
+            return std::nullopt;
+        if (ec) {
+            std::string message;
+            get_first<Sig, FnPolicy>(names, call_flags, ec, &message);
+            raise(ec, message);
+        }
+        return f;
+    }
+
     /// Whether the library (or, on POSIX, one of its dependencies) exports `name` (on Windows, or
     /// that ordinal) with a non-null address. Throws nothing; false for an empty object or a null
     /// name.
     bool has(detail::symbol_name name) const noexcept {
-        if (!state_ || name.is_null())
+        if (!state_ || name.is_null() || name.has_nul())
             return false;
         try {
             detail::os_error err;
@@ -400,6 +533,13 @@ public:
     /// \throws symbol_error when there is no such export, it resolves to NULL, or (ELF) the
     /// symbol table says it is a function (errc::not_an_object) or an object whose size is not
     /// `sizeof(T)` (errc::size_mismatch). \throws load_error when the object is empty.
+    /// \note When the running program holds a copy of the object (an executable's copy
+    /// relocation: `environ`, `stdout`) and defines it with the same size,
+    /// that copy is returned: the library's own code uses it, not its original (ELF; Python's
+    /// ctypes returns the stale original).
+    /// \note A thread-local export (ELF `STT_TLS`, `__thread`/`thread_local`) gives the calling
+    /// thread's instance, size-checked like any object: valid on that thread only, and only
+    /// while that thread lives (glibc's `dlsym` resolves TLS that way).
     /// \code
     /// auto version = libfoo.var<const int>("foo_version");
     /// \endcode
@@ -417,6 +557,16 @@ public:
     template <class T>
     variable<T> var(detail::symbol_name name, std::error_code &ec) const {
         return var<T>(name, ec, nullptr);
+    }
+    /// As var(), but reports failure in `report` with the code and the whole text the exception
+    /// would carry (see ctypes::error_report). Throws only std::bad_alloc.
+    template <class T>
+    variable<T> var(detail::symbol_name name, error_report &report) const {
+        std::error_code ec;
+        std::string message;
+        auto v = var<T>(name, ec, &message);
+        basic_library::report(report, ec, std::move(message));
+        return v;
     }
 
     /// The library's exported dynamic symbols, read from the loaded image's own tables, in
@@ -475,26 +625,41 @@ private:
         return "the running program";
     }
 
-    [[noreturn]] static void raise(const std::error_code &ec, const std::string &message) {
+    // The exception a lookup or unload failure is (a load failure is always a load_error).
+    static detail::error_kind kind_of(const std::error_code &ec) noexcept {
         if (ec == errc::not_loaded)
-            throw load_error(ec, message);
+            return detail::error_kind::load;
         if (ec == errc::in_use || ec == errc::bad_flags || ec == errc::load_failed)
-            throw error(ec, message);
-        throw symbol_error(ec, message);
+            return detail::error_kind::general;
+        return detail::error_kind::symbol;
     }
-
-    static bool is_windows_missing(const std::error_code &ec) noexcept {
-#if defined(_WIN32)
-        return ec.category() == std::system_category() && ec.value() == 127; // proc not found
-#else
-        (void)ec;
-        return false;
-#endif
+    [[noreturn]] static void raise(const std::error_code &ec, const std::string &message) {
+        detail::throw_error(kind_of(ec), ec, message);
+    }
+    // Fills an error_report with what the throwing form would have thrown.
+    static void report(error_report &r, const std::error_code &ec, std::string message,
+                       bool is_load = false) {
+        r.assign(is_load ? detail::error_kind::load : kind_of(ec), ec, std::move(message));
     }
 
     void open(const detail::path_arg &path, load_flags flags, std::error_code &ec,
               std::string *message) {
         ec.clear();
+        if (!path.is_self() && path.utf8().empty()) {
+            ec = std::make_error_code(std::errc::invalid_argument);
+            if (message)
+                *message = std::string("ctypes: cannot load a library from ") +
+                           (path.is_null() ? "a null name" : "an empty name") +
+                           ": use self() for the running program";
+            return;
+        }
+        if (path.nul_at() != std::string::npos) {
+            ec = errc::load_failed;
+            if (message)
+                *message = detail::embedded_nul_text(
+                    "load '" + path.utf8().substr(0, path.nul_at()) + "'", path.nul_at());
+            return;
+        }
         detail::os_error err;
         const auto native = detail::native_loader::native_path(path.utf8());
         auto handle = detail::native_loader::open(path.is_self() ? nullptr : &native, flags, err);
@@ -504,12 +669,12 @@ private:
         if (!handle) {
             ec = err.code;
             if (message)
-                *message = "ctypes: cannot load '" +
-                           (path.is_self() ? std::string("the running program") : path.utf8()) +
-                           "': " +
-                           (path.is_self() ? std::string()
-                                           : detail::load_failure_hint(path.utf8(), tried)) +
-                           err.text;
+                *message =
+                    "ctypes: cannot load '" +
+                    (path.is_self() ? std::string("the running program") : path.utf8()) + "': " +
+                    (path.is_self() ? std::string()
+                                    : detail::load_failure_hint(path.utf8(), tried, err.text)) +
+                    err.text;
             return;
         }
         auto state = std::make_shared<detail::library_state>();
@@ -519,6 +684,7 @@ private:
         state->flags = flags;
         state->name = path.utf8();
         state->path = detail::native_loader::file_of(handle, path.utf8());
+        state->symbols = detail::own_symbols::of(handle);
         state_ = std::move(state);
     }
 
@@ -564,6 +730,12 @@ private:
             return fail(errc::symbol_not_found, [&] {
                 return "ctypes: cannot look up a null symbol name in '" + display_name() + "'";
             });
+        if (name.has_nul())
+            return fail(errc::symbol_not_found, [&] {
+                return detail::embedded_nul_text("look up symbol " + name.quoted() + " in '" +
+                                                     display_name() + "'",
+                                                 name.nul_at);
+            });
         const auto quoted = [&] {
             return (name.by_ordinal ? "" : "symbol ") + name.quoted() + " in '" + display_name() +
                    "'";
@@ -573,7 +745,12 @@ private:
                 return "ctypes: cannot find " + quoted() + ": export ordinals are 1 to 65535";
             });
         detail::os_error err;
-        void *p = lookup(name, err);
+        void *p = nullptr;
+        detail::symbol_facts facts;
+        // One hash lookup when the library defines the name itself; the loader otherwise.
+        const bool own = !name.by_ordinal && state_->symbols.find(name.value, p, facts);
+        if (!own)
+            p = lookup(name, err);
 #if defined(_WIN32) && (defined(_M_IX86) || defined(__i386__))
         if (!p && !name.by_ordinal && argument_bytes != detail::no_decoration) {
             const auto match =
@@ -603,23 +780,29 @@ private:
                                              : detail::symbol_hint(state_->handle, name.value);
                 return "ctypes: cannot find " + quoted() + hint + ": " + err.text;
             });
-        const detail::symbol_facts facts =
-            detail::native_loader::facts_of(state_->handle, p, name.value ? name.value : "");
+        if (!own)
+            facts =
+                detail::native_loader::facts_of(state_->handle, p, name.value ? name.value : "");
         using k = detail::symbol_facts;
+        const auto data_kind = [&] {
+            return std::string(facts.kind == k::tls ? "a thread-local variable" : "a data object");
+        };
         if (kind == wanted::function && (facts.kind == k::object || facts.kind == k::tls))
             return fail(errc::not_a_function, [&] {
-                return "ctypes: " + quoted() + " is a data object of " +
+                return "ctypes: " + quoted() + " is " + data_kind() + " of " +
                        std::to_string(facts.size) + " bytes, not a function; use var<T>()";
             });
         if (kind == wanted::object && facts.kind == k::function)
             return fail(errc::not_an_object, [&] {
                 return "ctypes: " + quoted() + " is a function, not a data object; use get<Sig>()";
             });
-        if (kind == wanted::object && facts.kind == k::object && facts.size != 0 &&
-            facts.size != size)
+        if (kind == wanted::object && (facts.kind == k::object || facts.kind == k::tls) &&
+            facts.size != 0 && facts.size != size)
             return fail(errc::size_mismatch, [&] {
-                return "ctypes: " + quoted() + " is an object of " + std::to_string(facts.size) +
-                       " bytes, but var<T>() declares " + std::to_string(size) + " (sizeof(T))";
+                return "ctypes: " + quoted() + " is " +
+                       (facts.kind == k::tls ? data_kind() : std::string("an object")) + " of " +
+                       std::to_string(facts.size) + " bytes, but var<T>() declares " +
+                       std::to_string(size) + " (sizeof(T))";
             });
         return p;
     }
@@ -639,13 +822,53 @@ private:
         if constexpr (std::is_base_of_v<detail::invalid_function_base, fn>) {
             return fn(); // a static_assert already said what is wrong with Sig
         } else {
-            void *p = find(name, wanted::function, 0, ec, message,
-                           stdcall_bytes<Sig, typename FnPolicy::convention>());
+            void *p =
+                find(name, wanted::function, 0, ec, message,
+                     stdcall_bytes<detail::plain_signature_t<Sig>,
+                                   typename detail::policy_for_t<Sig, FnPolicy>::convention>());
             if (!p)
                 return fn();
             return fn(reinterpret_cast<typename fn::pointer>(p), state_->flags | call_flags, state_,
                       name.label());
         }
+    }
+
+    template <class Sig, class FnPolicy>
+    function<Sig, FnPolicy> get_first(std::initializer_list<detail::symbol_name> names,
+                                      load_flags call_flags, std::error_code &ec,
+                                      std::string *message) const {
+        ec.clear();
+        if (names.size() == 0) {
+            ec = errc::symbol_not_found;
+            if (message)
+                *message = "ctypes: get_first<Sig>() needs at least one name to look up";
+            return {};
+        }
+        for (const detail::symbol_name &name : names) {
+            auto f = get<Sig, FnPolicy>(name, call_flags, ec, nullptr);
+            if (!ec)
+                return f;
+            if (!detail::is_missing_symbol(ec)) {
+                if (message)
+                    get<Sig, FnPolicy>(name, call_flags, ec, message);
+                return f;
+            }
+        }
+        if (message) {
+            std::string text = "ctypes: cannot find any of ";
+            for (const detail::symbol_name &name : names)
+                text += (&name == names.begin() ? "" : ", ") + name.quoted();
+            text += " in '" + display_name() + "'";
+            const detail::symbol_name &first = *names.begin();
+            if (!first.by_ordinal && first.value)
+                text += detail::symbol_hint(state_->handle, first.value);
+            const detail::symbol_name &last = *(names.end() - 1);
+            detail::os_error err;
+            if (!last.is_null())
+                lookup(last, err);
+            *message = err.text.empty() ? text : text + ": " + err.text;
+        }
+        return {};
     }
 
     // A library's memory must go to the free its own allocations pair with, which is the
@@ -656,7 +879,7 @@ private:
                                               detail::symbol_name name) const {
         if (!f || has_flags(state_->flags, rtld_deepbind))
             return f;
-        void *global = detail::native_loader::global_symbol(name.value);
+        void *global = detail::native_loader::global_symbol(state_->handle, name.value);
         if (!global || global == reinterpret_cast<void *>(f.address()))
             return f;
         using fn = function<void(void *), FnPolicy>;
@@ -672,6 +895,12 @@ private:
             void *p = find(name, wanted::object, sizeof(T), ec, message);
             if (!p)
                 return variable<T>();
+            // The program's copy of the object, when it made one, is the live one (except for
+            // a library loaded rtld_deepbind, whose code binds to its own definitions first).
+            if (!name.by_ordinal && !has_flags(state_->flags, rtld_deepbind))
+                if (void *copy =
+                        detail::native_loader::program_copy(state_->handle, name.value, sizeof(T)))
+                    p = copy;
             return variable<T>(static_cast<T *>(p), state_, name.label());
         }
     }
@@ -707,6 +936,8 @@ private:
         }
     }
 
+    template <class Sig, class P>
+    friend class function; // ties a function made from an address to its library
     detail::state_ptr state_;
 };
 

@@ -26,9 +26,12 @@
 #include <cstdint>
 #include <string>
 #include <system_error>
+#include <tuple>
 #include <type_traits>
 #include <utility>
 
+#include "detail/arguments.hpp"
+#include "detail/out_call.hpp"
 #include "errno.hpp"
 #include "error.hpp"
 #include "flags.hpp"
@@ -336,30 +339,49 @@ using checked_with = policy<Convention, Check>;
 /// the check (in one of the forms errcheck describes), then returns the result unchanged.
 ///
 /// \tparam Fn a ctypes::function (or any callable with `name()`, `flags()` and
-/// `signature_type`). \tparam Check the callable, owned by value.
+/// `signature_type` that accepts the C parameter types). \tparam Check the callable, owned by
+/// value.
 /// Copyable when Fn and Check are; keeps the library mapped as Fn does.
 template <class Fn, class Check>
 class checked_function;
 
 namespace detail {
-template <class Fn, class Check, class R, class Args, bool Variadic>
+template <class Fn, class Check, class R, class Params, class Ins, bool Variadic>
 class checked_base;
 
-template <class Fn, class Check, class R, class... A, bool Variadic>
-class checked_base<Fn, Check, R, type_list<A...>, Variadic> {
+// The wrapper takes what Fn takes: the same per-parameter conversions (arg_t: std::string for a
+// C string, buffers and byte containers for byte pointers) and, when Fn has ctypes::out<T>
+// parameters, only the inputs, returning Fn's tuple. The check sees the C result and the inputs
+// as C receives them.
+template <class Fn, class Check, class R, class... P, class... In, bool Variadic>
+class checked_base<Fn, Check, R, type_list<P...>, type_list<In...>, Variadic> {
+    static constexpr bool has_outputs = (false || ... || is_out_v<P>);
+
 public:
     /// Calls the function, then the check. \throws what the function's policy and the check
     /// throw.
     template <class... X, bool V = Variadic, std::enable_if_t<V || sizeof...(X) == 0, int> = 0>
-    R operator()(A... args, X... extra) const {
-        if constexpr (std::is_void_v<R>) {
-            fn_(args..., extra...);
+    auto operator()(arg_t<In>... args, const X &...extra) const {
+        const auto run_check = [&](const auto &...result) {
             const call_context context(fn_.name(), fn_.flags());
-            detail::invoke_errcheck_void(check_, context, args..., extra...);
+            if constexpr (sizeof...(result) == 0)
+                detail::invoke_errcheck_void(check_, context, arg_converter<In>::convert(args)...,
+                                             extra...);
+            else
+                detail::invoke_errcheck(check_, result..., context,
+                                        arg_converter<In>::convert(args)..., extra...);
+        };
+        if constexpr (std::is_void_v<R> && !has_outputs) {
+            fn_(arg_converter<In>::convert(args)..., extra...);
+            run_check();
         } else {
-            R result = fn_(args..., extra...);
-            const call_context context(fn_.name(), fn_.flags());
-            detail::invoke_errcheck(check_, result, context, args..., extra...);
+            auto result = fn_(arg_converter<In>::convert(args)..., extra...);
+            if constexpr (!has_outputs)
+                run_check(result);
+            else if constexpr (std::is_void_v<R>)
+                run_check();
+            else
+                run_check(std::get<0>(result));
             return result;
         }
     }
@@ -381,9 +403,11 @@ private:
     mutable Check check_; // called as the user wrote it: a stateful check may count or log
 };
 
-template <class Fn, class Check, class S = signature<typename Fn::signature_type>>
+template <class Fn, class Check,
+          class S = signature<plain_signature_t<typename Fn::signature_type>>>
 using checked_base_for =
-    checked_base<Fn, Check, typename S::result_type, typename S::argument_types, S::is_variadic>;
+    checked_base<Fn, Check, typename S::result_type, typename S::argument_types,
+                 typename out_values<typename S::argument_types>::ins, S::is_variadic>;
 } // namespace detail
 
 template <class Fn, class Check>
@@ -395,7 +419,14 @@ public:
 };
 
 /// Wraps a function with a run-time result check (ctypes `func.errcheck = callable`); the
-/// function itself, and its plain call path, are left as they are.
+/// function itself, and its plain call path, are left as they are. The wrapper takes exactly what
+/// the function takes: `std::string` and string buffers for C strings, buffers and byte
+/// containers for byte pointers, every implicit C++ conversion; for a signature with
+/// ctypes::out<T> parameters only the inputs, and it returns the function's own result (the
+/// `std::tuple` of the result and the outputs). The check sees the C result (for outputs, the
+/// first element; nothing for a void result) and the inputs as C received them (`const char*`
+/// for a std::string). When the check throws, the outputs are dropped: a check on a function
+/// that allocates into an output (sqlite3_open) must release it itself.
 /// \param fn a ctypes::function from get(). \param check a callable, stateful ones (lambdas
 /// capturing a handle) included, invocable as `check(result, context, args...)`,
 /// `check(result, context)` or `check(result)` (without `result` for a void function), with

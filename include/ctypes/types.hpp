@@ -89,6 +89,35 @@ struct signature<R(A..., ...)> {
 template <class R, class... A>
 struct signature<R(A..., ...) noexcept> : signature<R(A..., ...)> {};
 
+// A function type that carries the stdcall convention, as the declarations of a Windows header
+// do on 32-bit x86 (`WINAPI`, `__stdcall`: there the convention is part of the type). `plain` is
+// the same type without it, which signature<> and the checks read; elsewhere every type is plain.
+template <class Sig>
+struct stdcall_signature {
+    static constexpr bool value = false;
+    using plain = Sig;
+};
+#if defined(_M_IX86) || defined(__i386__)
+#if defined(_MSC_VER) && !defined(__clang__)
+#define CTYPES_DETAIL_STDCALL __stdcall
+#else
+#define CTYPES_DETAIL_STDCALL __attribute__((stdcall))
+#endif
+template <class R, class... A>
+struct stdcall_signature<R CTYPES_DETAIL_STDCALL(A...)> {
+    static constexpr bool value = true;
+    using plain = R(A...);
+};
+template <class R, class... A>
+struct stdcall_signature<R CTYPES_DETAIL_STDCALL(A...) noexcept> {
+    static constexpr bool value = true;
+    using plain = R(A...) noexcept;
+};
+#undef CTYPES_DETAIL_STDCALL
+#endif
+template <class Sig>
+using plain_signature_t = typename stdcall_signature<Sig>::plain;
+
 template <class T>
 struct is_string_view : std::false_type {};
 template <class C, class Tr>

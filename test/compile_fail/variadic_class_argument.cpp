@@ -1,5 +1,6 @@
 // A class passed through the ... of a variadic function.
-// expect: ctypes: an argument after the ... of a variadic function is a class
+// expect: ctypes: an argument after the ... of a variadic function is a class; C.s default
+// promotions take only scalars: pass .c_str\(\)
 #include <ctypes/ctypes.hpp>
 #include <string>
 int main() {

@@ -10,9 +10,11 @@
 // pointer, nullptr to pointer, braced initialisation of a struct) keeps working: the operator's
 // parameters are not deduced.
 
+#include <cstddef>
 #include <string>
 #include <string_view>
 #include <type_traits>
+#include <utility>
 
 #include "../types.hpp"
 
@@ -28,6 +30,11 @@ struct arg_converter {
     using type = Param;
     static constexpr type &convert(type &value) noexcept { return value; }
 };
+
+template <class T>
+inline constexpr bool is_string_buffer_v = false;
+template <class CharT>
+inline constexpr bool is_string_buffer_v<basic_string_buffer<CharT>> = true;
 
 template <class T>
 inline constexpr bool is_std_string_v = false;
@@ -101,6 +108,77 @@ template <>
 struct arg_converter<char *> : c_mutable_string_converter<char> {};
 template <>
 struct arg_converter<wchar_t *> : c_mutable_string_converter<wchar_t> {};
+
+// The element types whose arrays are bytes to C.
+template <class T>
+inline constexpr bool is_byte_v = std::is_same_v<T, char> || std::is_same_v<T, signed char> ||
+                                  std::is_same_v<T, unsigned char> || std::is_same_v<T, std::byte>;
+
+// A contiguous container of bytes with data() and size() (std::string, std::vector<unsigned
+// char>, std::array<std::byte, N>, std::string_view), other than a string buffer.
+template <class C, class = void>
+inline constexpr bool is_byte_container_v = false;
+template <class C>
+inline constexpr bool is_byte_container_v<C,
+                                          std::void_t<decltype(std::declval<const C &>().data()),
+                                                      decltype(std::declval<const C &>().size())>> =
+    !is_string_buffer_v<C> && std::is_pointer_v<decltype(std::declval<const C &>().data())> &&
+    is_byte_v<std::remove_cv_t<std::remove_pointer_t<decltype(std::declval<const C &>().data())>>>;
+
+// A pointer parameter to bytes, `B*` with B (possibly const) unsigned char (std::uint8_t),
+// std::byte or void: a pointer, a string buffer (any buffer for void), or anything that converts
+// to `B*`; for a const B also a contiguous container of bytes, whose data() is passed (no NUL is
+// needed or added: C takes a length beside it), valid until the end of the full expression, and
+// a pointer to other const bytes (a string literal for a `const unsigned char*`).
+template <class B>
+class byte_pointer_arg {
+    using void_type = std::conditional_t<std::is_const_v<B>, const void, void>;
+    static B *cast(void_type *p) noexcept { return static_cast<B *>(p); }
+
+public:
+    byte_pointer_arg(B *p) noexcept : value_(p) {}
+    template <class CharT,
+              std::enable_if_t<std::is_void_v<B> || std::is_same_v<CharT, char>, int> = 0>
+    byte_pointer_arg(basic_string_buffer<CharT> &b) noexcept : value_(cast(b.data())) {}
+    template <class CharT, bool C = std::is_const_v<B>,
+              std::enable_if_t<C && (std::is_void_v<B> || std::is_same_v<CharT, char>), int> = 0>
+    byte_pointer_arg(const basic_string_buffer<CharT> &b) noexcept : value_(cast(b.data())) {}
+    template <class E, bool K = std::is_const_v<B> && !std::is_void_v<B>,
+              std::enable_if_t<K && is_byte_v<E> && !std::is_same_v<const E, B>, int> = 0>
+    byte_pointer_arg(const E *p) noexcept : value_(cast(p)) {}
+    template <class C, bool K = std::is_const_v<B>,
+              std::enable_if_t<K && is_byte_container_v<C>, int> = 0>
+    byte_pointer_arg(const C &bytes) noexcept : value_(cast(bytes.data())) {}
+    template <class T, std::enable_if_t<std::is_convertible_v<T &&, B *> &&
+                                            !std::is_same_v<std::decay_t<T>, B *> &&
+                                            !is_byte_container_v<std::decay_t<T>>,
+                                        int> = 0>
+    byte_pointer_arg(T &&p) noexcept : value_(static_cast<B *>(std::forward<T>(p))) {}
+
+    B *get() const noexcept { return value_; }
+
+private:
+    B *value_ = nullptr;
+};
+
+template <class B>
+struct byte_pointer_converter {
+    using type = byte_pointer_arg<B>;
+    static constexpr B *convert(const type &value) noexcept { return value.get(); }
+};
+
+template <>
+struct arg_converter<unsigned char *> : byte_pointer_converter<unsigned char> {};
+template <>
+struct arg_converter<const unsigned char *> : byte_pointer_converter<const unsigned char> {};
+template <>
+struct arg_converter<std::byte *> : byte_pointer_converter<std::byte> {};
+template <>
+struct arg_converter<const std::byte *> : byte_pointer_converter<const std::byte> {};
+template <>
+struct arg_converter<void *> : byte_pointer_converter<void> {};
+template <>
+struct arg_converter<const void *> : byte_pointer_converter<const void> {};
 
 template <class Param>
 using arg_t = typename arg_converter<Param>::type;

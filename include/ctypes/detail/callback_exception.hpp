@@ -3,82 +3,131 @@
 #define CTYPES_DETAIL_CALLBACK_EXCEPTION_HPP
 
 // The per-thread slot where a callback parks an exception it must not let unwind through C
-// frames, and the scope a façade call uses to collect the exceptions raised during it. Kept
-// apart from callback.hpp because function.hpp's slow path needs it too.
+// frames, the one byte every façade call tests when its foreign call returns, and the handler
+// for an exception still parked when its thread ends. Kept apart from callback.hpp because
+// function.hpp's call path needs it too.
 
+#include <atomic>
 #include <exception>
 #include <utility>
 
+// The pending byte is read after every façade call. In an executable the compiler already uses
+// the local-exec TLS model, one %fs/%gs-relative compare; in a shared library (-fPIC) it would
+// call __tls_get_addr on every foreign call, so there the byte is pinned to initial-exec (a GOT
+// load and the compare; one byte of the static TLS surplus glibc keeps for dlopen).
+#if defined(__ELF__) && (defined(__GNUC__) || defined(__clang__)) && defined(__PIC__) &&           \
+    !defined(__PIE__)
+#define CTYPES_DETAIL_TLS_INITIAL_EXEC __attribute__((tls_model("initial-exec")))
+#else
+#define CTYPES_DETAIL_TLS_INITIAL_EXEC
+#endif
+
 namespace ctypes {
+
+/// What the program does with an exception that a callback raised and nothing collected: its
+/// thread ended with the exception still parked (a thread that C created, or a callback reached
+/// through a raw function pointer and never followed by a façade call or
+/// take_callback_exception() on that thread). Called on the ending thread, with the exception;
+/// must not throw. Set with set_callback_exception_handler().
+/// \see Python's `sys.unraisablehook`, which ctypes calls for an exception in a callback.
+using callback_exception_handler = void (*)(std::exception_ptr) noexcept;
+
 namespace detail {
 
+inline std::atomic<callback_exception_handler> &callback_handler() noexcept {
+    static std::atomic<callback_exception_handler> handler{nullptr};
+    return handler;
+}
+
+// Nonzero while the thread has an exception parked; trivially constructed and destroyed, so
+// reading it is one load with no TLS initialisation guard.
+inline CTYPES_DETAIL_TLS_INITIAL_EXEC thread_local unsigned char callback_pending = 0;
+
 // An exception nobody collected is never lost in silence: if the thread ends with one still
-// parked, rethrowing it from this noexcept destructor calls std::terminate, whose default handler
-// prints its type and what(), as for an exception escaping a std::thread.
+// parked, the handler gets it; without a handler, rethrowing it from this noexcept destructor
+// calls std::terminate, whose default handler prints its type and what(), as for an exception
+// escaping a std::thread.
 struct parked_exception {
     std::exception_ptr value;
     parked_exception() = default;
     parked_exception(const parked_exception &) = delete;
     parked_exception &operator=(const parked_exception &) = delete;
     ~parked_exception() {
-        if (value)
-            std::rethrow_exception(std::exchange(value, nullptr));
+        if (!value)
+            return;
+        std::exception_ptr e = std::exchange(value, nullptr);
+        callback_pending = 0;
+        if (callback_exception_handler h = callback_handler().load(std::memory_order_acquire))
+            h(std::move(e));
+        else
+            std::rethrow_exception(std::move(e));
     }
 };
 
-inline std::exception_ptr &pending_callback_exception() noexcept {
+inline std::exception_ptr &parked_slot() noexcept {
     static thread_local parked_exception slot;
     return slot.value;
 }
 
-// Called in a callback's catch (...). The first exception of a foreign call wins: later ones
-// from the same call are most often the same failure again, so they are dropped.
-inline void park_callback_exception() noexcept {
-    std::exception_ptr &slot = pending_callback_exception();
-    if (!slot)
-        slot = std::current_exception();
+// Removes and returns the parked exception (empty when there is none).
+inline std::exception_ptr take_parked() noexcept {
+    callback_pending = 0;
+    return std::exchange(parked_slot(), nullptr);
 }
 
-// Lives around one façade call that may reach callbacks: sets aside what an enclosing call has
-// parked, so that rethrow() delivers exactly the exceptions raised during this call, then puts
-// the enclosing call's exception back.
-// The stand-in for callback_exception_scope on calls that cannot reach a callback.
-struct no_pending_exception {
-    void rethrow() const noexcept {}
-};
+// Parks `e` unless one is parked already: the first exception of a foreign call wins, later
+// ones from the same call are most often the same failure again, so they are dropped.
+inline void park(std::exception_ptr e) noexcept {
+    std::exception_ptr &slot = parked_slot();
+    if (!slot && e) {
+        slot = std::move(e);
+        callback_pending = 1;
+    }
+}
 
-class callback_exception_scope {
+// Called in a callback's catch (...).
+inline void park_callback_exception() noexcept {
+    park(std::current_exception());
+}
+
+// The cold half of a façade call's check, once callback_pending was seen set: rethrows what a
+// callback parked during the call (after errno was swapped back).
+[[noreturn]]
+#if defined(__GNUC__) || defined(__clang__)
+__attribute__((noinline, cold))
+#elif defined(_MSC_VER)
+__declspec(noinline)
+#endif
+inline void
+rethrow_parked() {
+    std::exception_ptr e = take_parked();
+    if (!e) // the byte without an exception cannot happen; keep the contract anyway
+        std::terminate();
+    std::rethrow_exception(std::move(e));
+}
+
+// Sets aside what an enclosing foreign call has parked while a callback runs, so that façade
+// calls the callback makes see only their own exceptions; puts it back when the callback
+// returns (it stays the first, so it wins over any parked since).
+class parked_set_aside {
 public:
-    explicit callback_exception_scope(bool active) noexcept : active_(active) {
-        if (active_)
-            outer_ = std::exchange(pending_callback_exception(), nullptr);
-    }
-    // Call after the foreign call returned and errno was swapped back.
-    void rethrow() {
-        if (!active_)
-            return;
-        active_ = false;
-        std::exception_ptr mine =
-            std::exchange(pending_callback_exception(), std::exchange(outer_, nullptr));
-        if (mine)
-            std::rethrow_exception(std::move(mine));
-    }
-    ~callback_exception_scope() {
-        if (active_) {
-            std::exception_ptr &slot = pending_callback_exception();
-            if (!slot)
-                slot = std::move(outer_);
+    parked_set_aside() noexcept : outer_(take_parked()) {}
+    ~parked_set_aside() {
+        if (outer_) {
+            take_parked();
+            park(std::move(outer_));
         }
     }
-    callback_exception_scope(const callback_exception_scope &) = delete;
-    callback_exception_scope &operator=(const callback_exception_scope &) = delete;
+    parked_set_aside(const parked_set_aside &) = delete;
+    parked_set_aside &operator=(const parked_set_aside &) = delete;
 
 private:
-    bool active_;
     std::exception_ptr outer_;
 };
 
 } // namespace detail
 } // namespace ctypes
+
+#undef CTYPES_DETAIL_TLS_INITIAL_EXEC
 
 #endif

@@ -16,6 +16,13 @@
 
 namespace ctypes::detail {
 
+// The error for a library or symbol name with a NUL byte inside: C strings end at the first
+// NUL, so the loader would silently use a shorter name than the one given.
+inline std::string embedded_nul_text(const std::string &attempted, std::size_t at) {
+    return "ctypes: cannot " + attempted + ": the name has an embedded NUL at byte " +
+           std::to_string(at) + ", where a C string ends; pass the name without it";
+}
+
 // Loads the first decorated form of `name` that the loader accepts; `tried` receives the forms.
 // On failure returns null: the caller reports the loader's text for the name as given.
 inline native_loader::handle_type open_decorated(const std::string &name, load_flags flags,
@@ -30,10 +37,10 @@ inline native_loader::handle_type open_decorated(const std::string &name, load_f
     return native_loader::handle_type{};
 }
 
-// The part of a load error between the name and the loader's text: forms tried, and the
-// dependency that is missing when the library itself exists. Empty, or ends with ": ".
-inline std::string load_failure_hint(const std::string &name,
-                                     const std::vector<std::string> &tried) {
+// The part of a load error between the name and the loader's text `loader_text`: forms tried,
+// and the dependency that is missing when the library itself exists. Empty, or ends with ": ".
+inline std::string load_failure_hint(const std::string &name, const std::vector<std::string> &tried,
+                                     const std::string &loader_text) {
     std::string hint;
     if (!tried.empty()) {
         hint = "also tried ";
@@ -42,7 +49,7 @@ inline std::string load_failure_hint(const std::string &name,
         hint += ": ";
     }
     try {
-        const std::string missing = missing_dependency(name);
+        const std::string missing = missing_dependency(name, loader_text);
         if (!missing.empty())
             hint += missing + ": ";
     } catch (...) { // out of memory while explaining: the loader's text alone still says a lot

@@ -10,6 +10,7 @@
 #else
 #include "posix/loader.hpp"
 #endif
+#include "own_symbols.hpp"
 
 #include <memory>
 #include <string>
@@ -25,6 +26,8 @@ struct library_state {
     load_flags flags = load_flags::none;
     std::string name; // as the user gave it, UTF-8
     std::string path; // the file the loader mapped, UTF-8
+    // Its own definitions, for lookups without the loader.
+    own_symbols symbols;
 
     library_state() = default;
     library_state(const library_state &) = delete;

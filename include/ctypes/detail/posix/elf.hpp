@@ -20,6 +20,7 @@ struct dynamic_tables {
     const char *strtab = nullptr;
     const std::uint32_t *gnu_hash = nullptr;
     const std::uint32_t *sysv_hash = nullptr;
+    const ElfW(Half) *versym = nullptr; // DT_VERSYM: one version index per .dynsym entry
     ElfW(Addr) base = 0;
     bool usable() const noexcept { return symtab && strtab && (gnu_hash || sysv_hash); }
 };
@@ -45,6 +46,9 @@ inline dynamic_tables read_tables(const struct link_map *map) noexcept {
             break;
         case DT_HASH:
             t.sysv_hash = reinterpret_cast<const std::uint32_t *>(absolute(d->d_un.d_ptr));
+            break;
+        case DT_VERSYM:
+            t.versym = reinterpret_cast<const ElfW(Half) *>(absolute(d->d_un.d_ptr));
             break;
         default:
             break;
@@ -110,6 +114,15 @@ bool for_each_named(const dynamic_tables &t, const char *name, Visit visit) noex
         if (nbuckets == 0)
             return false;
         const std::uint32_t h = gnu_hash_of(name);
+        using word = ElfW(Addr);
+        constexpr std::uint32_t bits = sizeof(word) * 8;
+        if (bloom_words != 0 && t.gnu_hash[3] < bits) { // the Bloom filter turns most misses away
+            const word w =
+                reinterpret_cast<const word *>(t.gnu_hash + 4)[(h / bits) & (bloom_words - 1)];
+            const word mask = (word{1} << (h % bits)) | (word{1} << ((h >> t.gnu_hash[3]) % bits));
+            if ((w & mask) != mask)
+                return false;
+        }
         for (std::uint32_t i = buckets[h % nbuckets]; i >= symoffset; ++i) {
             const std::uint32_t h2 = chain[i - symoffset];
             if ((h | 1) == (h2 | 1) && matches(t.symtab[i]) && visit(t.symtab[i]))
@@ -141,6 +154,39 @@ inline bool lookup_exact(const struct link_map *map, const char *name, const voi
         out = facts_of(s);
         return true;
     });
+}
+
+// Whether `map`'s own .dynsym defines `name` as a thread-local variable (STT_TLS) that lies at
+// `address` in the thread's TLS block `block` (null when the block is not known: any TLS entry of
+// that name then matches); if so, its facts in `out`.
+inline bool lookup_tls(const struct link_map *map, const char *name, const void *address,
+                       const void *block, symbol_facts &out) noexcept {
+    const dynamic_tables t = read_tables(map);
+    if (!t.usable())
+        return false;
+    return for_each_named(t, name, [&](const ElfW(Sym) & s) {
+        if (ELF64_ST_TYPE(s.st_info) != STT_TLS)
+            return false;
+        if (block && static_cast<const char *>(block) + s.st_value != address)
+            return false;
+        out = facts_of(s);
+        return true;
+    });
+}
+
+// The address of `map`'s own definition of `name` as a data object (STT_OBJECT) of `size`
+// bytes, or null.
+inline void *object_named(const struct link_map *map, const char *name, std::size_t size) noexcept {
+    const dynamic_tables t = read_tables(map);
+    void *found = nullptr;
+    if (t.usable())
+        for_each_named(t, name, [&](const ElfW(Sym) & s) {
+            if (ELF64_ST_TYPE(s.st_info) != STT_OBJECT || s.st_size != size)
+                return false;
+            found = reinterpret_cast<void *>(t.base + s.st_value);
+            return true;
+        });
+    return found;
 }
 
 // How many entries .dynsym has. The dynamic section does not record it: DT_HASH's nchain is the
@@ -181,6 +227,93 @@ void for_each_symbol(const dynamic_tables &t, Visit visit) {
             continue;
         visit(s, t.strtab + s.st_name);
     }
+}
+
+// Whether `map` defines `name` itself and, if so, whether its own code refers to that name
+// through a relocation (a PLT slot or a GOT entry), which the loader binds in the global scope
+// first: a library linked with -Bsymbolic-functions, or one that never calls its own export,
+// has no such relocation and its code pairs with its own definition.
+struct own_binding {
+    bool defines = false;
+    bool relocates = false;
+};
+
+inline own_binding binding_of(const struct link_map *map, const char *name) noexcept {
+    own_binding out;
+    const dynamic_tables t = read_tables(map);
+    if (!t.usable())
+        return out;
+    std::uint32_t indices[8];
+    std::size_t found = 0;
+    for_each_named(t, name, [&](const ElfW(Sym) & s) {
+        indices[found++] = static_cast<std::uint32_t>(&s - t.symtab);
+        return found == sizeof indices / sizeof indices[0];
+    });
+    out.defines = found != 0;
+    if (!out.defines)
+        return out;
+    // The relocation tables: DT_RELA/DT_REL and the PLT's DT_JMPREL, addressed like the others.
+    ElfW(Addr) table[3] = {0, 0, 0};
+    ElfW(Xword) bytes[3] = {0, 0, 0};
+    bool plt_is_rela = true;
+    const auto absolute = [&](ElfW(Addr) p) { return p < t.base ? p + t.base : p; };
+    for (const ElfW(Dyn) *d = map->l_ld; d->d_tag != DT_NULL; ++d) {
+        switch (d->d_tag) {
+        case DT_RELA:
+            table[0] = absolute(d->d_un.d_ptr);
+            break;
+        case DT_RELASZ:
+            bytes[0] = d->d_un.d_val;
+            break;
+        case DT_REL:
+            table[1] = absolute(d->d_un.d_ptr);
+            break;
+        case DT_RELSZ:
+            bytes[1] = d->d_un.d_val;
+            break;
+        case DT_JMPREL:
+            table[2] = absolute(d->d_un.d_ptr);
+            break;
+        case DT_PLTRELSZ:
+            bytes[2] = d->d_un.d_val;
+            break;
+        case DT_PLTREL:
+            plt_is_rela = d->d_un.d_val == DT_RELA;
+            break;
+        default:
+            break;
+        }
+    }
+    const auto refers = [&](ElfW(Xword) info) {
+#if __ELF_NATIVE_CLASS == 64
+        const auto index = static_cast<std::uint32_t>(ELF64_R_SYM(info));
+#else
+        const auto index = static_cast<std::uint32_t>(ELF32_R_SYM(info));
+#endif
+        for (std::size_t i = 0; i < found; ++i)
+            if (indices[i] == index)
+                return true;
+        return false;
+    };
+    const auto scan = [&](ElfW(Addr) at, ElfW(Xword) size, bool rela) {
+        if (!at)
+            return false;
+        if (rela) {
+            const auto *r = reinterpret_cast<const ElfW(Rela) *>(at);
+            for (std::size_t i = 0; i < size / sizeof *r; ++i)
+                if (refers(r[i].r_info))
+                    return true;
+        } else {
+            const auto *r = reinterpret_cast<const ElfW(Rel) *>(at);
+            for (std::size_t i = 0; i < size / sizeof *r; ++i)
+                if (refers(r[i].r_info))
+                    return true;
+        }
+        return false;
+    };
+    out.relocates = scan(table[0], bytes[0], true) || scan(table[1], bytes[1], false) ||
+                    scan(table[2], bytes[2], plt_is_rela);
+    return out;
 }
 
 // What the defining image's .dynsym says about `name` resolved at `address`. With several

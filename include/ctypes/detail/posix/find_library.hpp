@@ -12,14 +12,13 @@
 #include <string>
 #include <string_view>
 
+#include "ld_cache_file.hpp"
 #include "search.hpp"
 
 namespace ctypes::detail {
 
 inline std::string find_library_in_cache(std::string_view name) {
-    const std::string cache = search::read_small_file(search::cache_file());
-    return ld_cache::find(reinterpret_cast<const unsigned char *>(cache.data()), cache.size(),
-                          name);
+    return search::system_ld_cache().find(name);
 }
 
 inline std::string find_library_impl(std::string_view name) {

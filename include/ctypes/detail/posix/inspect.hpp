@@ -13,6 +13,7 @@
 #include <vector>
 
 #include <dlfcn.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "../../inspect.hpp"
@@ -77,7 +78,9 @@ inline std::vector<loaded_image> loaded_images() {
         [](struct dl_phdr_info *info, std::size_t, void *data) -> int {
             auto &list = *static_cast<std::vector<loaded_image> *>(data);
             try {
-                std::string name = info->dlpi_name ? info->dlpi_name : "";
+                std::string name = info->dlpi_name && info->dlpi_name[0]
+                                       ? resolved_image_path(info->dlpi_name, info->dlpi_phdr)
+                                       : std::string();
                 if (name.empty() && list.empty())
                     name = running_program_path(); // the program itself comes first, without a name
                 if (!name.empty())
@@ -118,50 +121,119 @@ inline bool image_is_loaded(const std::string &path) {
     return false;
 }
 
-// Why `name` (as given to the loader) failed to load, when the reason is a missing dependency:
-// "dependency 'libb.so.1' (needed by '/x/liba.so') was not found", or empty when the library
-// itself cannot be found or every dependency resolves. Depth-first through the dependencies,
-// as the loader goes.
-inline std::string missing_dependency(const std::string &name) {
+// What a dependency walk cost: file-system probes and objects read (for the tests' bounds).
+struct dependency_walk_stats {
+    std::size_t probes = 0;
+    std::size_t objects = 0;
+};
+
+// Why `name` (as given to the loader) failed to load, when the loader's own message
+// `loader_text` says a shared object could not be opened and that object is not `name` itself:
+// "dependency 'libb.so.1' (needed by '/x/liba.so') was not found", the dependency being the one
+// the loader named, and the object needing it found by walking the dependency graph on disk as
+// the loader goes (DT_NEEDED with $ORIGIN, $LIB and $PLATFORM expanded; DT_RPATH passed down the
+// chain of loading objects that have no DT_RUNPATH; each name resolved once, as the loader
+// reuses an object already found by that name). The walk is bounded: each file is visited once
+// (by device and inode, whatever path or symlink reaches it), at most 256 objects and a
+// probe_budget of file-system probes; past that the needing object is not named. Empty when
+// the loader's message is about something else.
+inline std::string missing_dependency(const std::string &name, const std::string &loader_text,
+                                      dependency_walk_stats *stats = nullptr) {
 #if defined(__APPLE__)
     (void)name; // Mach-O load commands are not read; dyld's own message names the dependency
+    (void)loader_text;
+    (void)stats;
     return {};
 #else
-    if (name.empty())
+    static const std::string marker = ": cannot open shared object file";
+    const std::size_t at = loader_text.find(marker);
+    if (name.empty() || at == std::string::npos || at == 0)
         return {};
+    const std::string named = loader_text.substr(0, at);
+    if (named == name)
+        return {}; // the library itself
     const std::string cache = search::read_small_file(search::cache_file());
-    const std::string file =
-        search::resolve(name, "", "", ".", cache, search::host_class(), search::host_machine());
-    if (file.empty())
-        return {};
-    std::vector<std::string> seen; // a handful of files: a vector beats <set>
-    std::string missing;
-    const auto visit = [&](const auto &self, const std::string &object, int depth) -> bool {
-        if (depth > 16 || std::find(seen.begin(), seen.end(), object) != seen.end())
+    search::probe_budget budget;
+    // The caller's search lists: the running program's DT_RPATH (without a DT_RUNPATH) and
+    // DT_RUNPATH, which dlopen searches for a bare name.
+    std::vector<std::string> inherited, program_runpath;
+    const std::string program = running_program_path();
+    if (!program.empty()) {
+        const elf_file::dynamic_info info = elf_file::read_dynamic_file(program);
+        const std::string origin = search::directory_of(program);
+        if (info.ok && info.runpath.empty())
+            inherited = search::expand_dirs(info.rpath, origin);
+        if (info.ok)
+            program_runpath = search::expand_dirs(info.runpath, origin);
+    }
+    const std::string file = search::resolve(name, inherited, program_runpath, cache,
+                                             search::host_class(), search::host_machine(), budget);
+    std::vector<std::pair<dev_t, ino_t>> seen;
+    std::vector<std::pair<std::string, std::string>> resolved; // name, file ("" if nowhere)
+    std::string needed_by;
+    std::size_t objects = 0;
+    const auto visit = [&](const auto &self, const std::string &object,
+                           const std::vector<std::string> &passed_down, int depth) -> bool {
+        struct stat st;
+        if (depth > 16 || objects >= 256 || ::stat(object.c_str(), &st) != 0)
             return false;
-        seen.push_back(object);
+        const std::pair<dev_t, ino_t> id{st.st_dev, st.st_ino};
+        if (std::find(seen.begin(), seen.end(), id) != seen.end())
+            return false;
+        seen.push_back(id);
+        ++objects;
         const elf_file::dynamic_info info = elf_file::read_dynamic_file(object);
         if (!info.ok)
             return false;
         const std::string origin = search::directory_of(canonical_or_same(object));
-        for (const std::string &needed : info.needed) {
-            if (void *h = ::dlopen(needed.c_str(), RTLD_LAZY | RTLD_NOLOAD)) {
-                ::dlclose(h); // already in the process: the loader reuses it
+        std::vector<std::string> names;
+        for (std::string needed : info.needed) {
+            if (!search::expand_tokens(needed, origin))
                 continue;
-            }
-            const std::string dep = search::resolve(needed, info.rpath, info.runpath, origin, cache,
-                                                    info.elf_class, info.machine);
-            if (dep.empty()) {
-                missing = "dependency '" + needed + "' (needed by '" + object + "') was not found";
+            if (needed == named) {
+                needed_by = object;
                 return true;
             }
-            if (self(self, dep, depth + 1))
+            names.push_back(std::move(needed));
+        }
+        // An object with a DT_RUNPATH searches only that, and its DT_RPATH counts for nothing;
+        // one without searches its DT_RPATH and then those of the objects that loaded it.
+        std::vector<std::string> chain;
+        if (info.runpath.empty())
+            chain = search::expand_dirs(info.rpath, origin);
+        chain.insert(chain.end(), passed_down.begin(), passed_down.end());
+        const std::vector<std::string> rpath =
+            info.runpath.empty() ? chain : std::vector<std::string>();
+        const std::vector<std::string> runpath = search::expand_dirs(info.runpath, origin);
+        for (const std::string &needed : names) {
+            if (needed.find('/') == std::string::npos) {
+                if (void *h = ::dlopen(needed.c_str(), RTLD_LAZY | RTLD_NOLOAD)) {
+                    ::dlclose(h); // already in the process: the loader reuses it
+                    continue;
+                }
+            }
+            const auto memo =
+                std::find_if(resolved.begin(), resolved.end(),
+                             [&](const auto &entry) { return entry.first == needed; });
+            if (memo != resolved.end())
+                continue; // resolved (and walked) once already, as the loader reuses it
+            resolved.emplace_back(needed, search::resolve(needed, rpath, runpath, cache,
+                                                          info.elf_class, info.machine, budget));
+            const std::string &dep = resolved.back().second;
+            if (!dep.empty() && self(self, std::string(dep), chain, depth + 1))
                 return true;
         }
         return false;
     };
-    visit(visit, file, 0);
-    return missing;
+    if (!file.empty())
+        visit(visit, file, inherited, 0);
+    if (stats) {
+        stats->probes = budget.used;
+        stats->objects = objects;
+    }
+    if (needed_by.empty())
+        return "dependency '" + named + "' was not found";
+    return "dependency '" + named + "' (needed by '" + needed_by + "') was not found";
 #endif
 }
 

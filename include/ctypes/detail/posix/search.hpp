@@ -10,10 +10,14 @@
 
 #include <cstdlib>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <fcntl.h>
 #include <sys/stat.h>
+#if defined(__linux__)
+#include <sys/auxv.h>
+#endif
 #include <unistd.h>
 
 #include "../ld_cache.hpp"
@@ -93,18 +97,49 @@ inline bool is_regular_file(const std::string &path) {
     return ::stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode);
 }
 
-// $ORIGIN, ${ORIGIN} (the directory of the object that names the path), $LIB and $PLATFORM are
-// expanded as the loader does; a path with an unknown token is dropped.
+// What $LIB expands to: the loader's own library directory below the root, which on Debian is
+// the multiarch one ("lib/x86_64-linux-gnu"), the first default directory.
+inline std::string lib_token() {
+    return default_dirs().front().substr(1);
+}
+
+// What $PLATFORM expands to: the kernel's AT_PLATFORM string ("x86_64"), empty where unknown.
+inline std::string platform_token() {
+#if defined(__linux__)
+    const auto *platform = reinterpret_cast<const char *>(::getauxval(AT_PLATFORM));
+    return platform ? platform : "";
+#else
+    return {};
+#endif
+}
+
+// Expands $ORIGIN (the directory of the object that names the path), $LIB and $PLATFORM, bare or
+// in braces, as the loader does in DT_RPATH, DT_RUNPATH and DT_NEEDED; false when the text has
+// another `$` token, which the loader would not accept either.
+inline bool expand_tokens(std::string &text, const std::string &origin) {
+    if (text.find('$') == std::string::npos)
+        return true;
+    const std::string lib = lib_token(), platform = platform_token();
+    const std::pair<const char *, const std::string *> tokens[] = {
+        {"${ORIGIN}", &origin}, {"$ORIGIN", &origin},       {"${LIB}", &lib},
+        {"$LIB", &lib},         {"${PLATFORM}", &platform}, {"$PLATFORM", &platform}};
+    for (const auto &[token, value] : tokens) {
+        if (value->empty())
+            continue;
+        for (std::size_t at = 0; (at = text.find(token, at)) != std::string::npos;) {
+            text.replace(at, std::char_traits<char>::length(token), *value);
+            at += value->size();
+        }
+    }
+    return text.find('$') == std::string::npos;
+}
+
+// A search list with its tokens expanded; an entry with an unknown token is dropped.
 inline std::vector<std::string> expand_dirs(const std::string &list, const std::string &origin) {
     std::vector<std::string> out;
-    for (std::string dir : split_dirs(list.c_str())) {
-        for (const char *token : {"${ORIGIN}", "$ORIGIN"}) {
-            for (std::size_t at; (at = dir.find(token)) != std::string::npos;)
-                dir.replace(at, std::char_traits<char>::length(token), origin);
-        }
-        if (dir.find('$') == std::string::npos)
-            out.push_back(dir);
-    }
+    for (std::string dir : split_dirs(list.c_str()))
+        if (expand_tokens(dir, origin))
+            out.push_back(std::move(dir));
     return out;
 }
 
@@ -159,17 +194,33 @@ inline constexpr std::uint16_t host_machine() noexcept {
 #endif
 }
 
-// Where the loader would find the DT_NEEDED name `name` of an object whose DT_RPATH and
-// DT_RUNPATH are given and that lives in `origin`; empty when it would not. `cache` is the
-// loader cache's bytes.
-inline std::string resolve(const std::string &name, const std::string &rpath,
-                           const std::string &runpath, const std::string &origin,
-                           const std::string &cache, unsigned char elf_class,
-                           std::uint16_t machine) {
+// A bound on the file-system probes of one search walk: each candidate file costs one, and a
+// walk that runs out stops with no answer rather than take minutes on a hostile graph.
+struct probe_budget {
+    std::size_t left = 16384;
+    std::size_t used = 0;
+    bool take() noexcept {
+        if (left == 0)
+            return false;
+        --left;
+        ++used;
+        return true;
+    }
+};
+
+// Where the loader would find the DT_NEEDED name `name` (tokens already expanded) of an object
+// whose search lists are given, expanded: `rpath` (its DT_RPATH, then those its loaders pass
+// down; empty when it has a DT_RUNPATH) and `runpath`. Empty when it would not find it, or the
+// budget ran out. `cache` is the loader cache's bytes.
+inline std::string resolve(const std::string &name, const std::vector<std::string> &rpath,
+                           const std::vector<std::string> &runpath, const std::string &cache,
+                           unsigned char elf_class, std::uint16_t machine, probe_budget &budget) {
     if (name.find('/') != std::string::npos)
-        return is_regular_file(name) ? name : std::string();
+        return budget.take() && is_regular_file(name) ? name : std::string();
     const auto try_dirs = [&](const std::vector<std::string> &dirs) -> std::string {
         for (const std::string &dir : dirs) {
+            if (!budget.take())
+                return {};
             std::string file = dir + "/" + name;
             if (is_regular_file(file) && compatible(file, elf_class, machine))
                 return file;
@@ -177,16 +228,16 @@ inline std::string resolve(const std::string &name, const std::string &rpath,
         return {};
     };
     std::string found;
-    if (runpath.empty() && !(found = try_dirs(expand_dirs(rpath, origin))).empty())
+    if (!(found = try_dirs(rpath)).empty())
         return found;
     if (!(found = try_dirs(split_dirs(std::getenv("LD_LIBRARY_PATH")))).empty())
         return found;
-    if (!(found = try_dirs(expand_dirs(runpath, origin))).empty())
+    if (!(found = try_dirs(runpath)).empty())
         return found;
     std::string cached;
     if (ld_cache::lookup(reinterpret_cast<const unsigned char *>(cache.data()), cache.size(), name,
                          cached) &&
-        is_regular_file(cached))
+        budget.take() && is_regular_file(cached))
         return cached;
     return try_dirs(default_dirs());
 }

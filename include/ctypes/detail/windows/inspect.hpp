@@ -318,6 +318,12 @@ inline std::string missing_dependency(const std::string &name) {
     return missing;
 }
 
+// The same; the loader's text ("The specified module could not be found") is the same whether
+// the library or one of its DLLs is missing, so it cannot narrow the search as on ELF.
+inline std::string missing_dependency(const std::string &name, const std::string &) {
+    return missing_dependency(name);
+}
+
 } // namespace ctypes::detail
 
 #endif

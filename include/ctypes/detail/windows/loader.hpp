@@ -100,7 +100,7 @@ struct native_loader {
     static bool self_is_owned() noexcept { return false; }
 
     // PE imports name their DLL: there is no interposition, a library's calls reach its own.
-    static void *global_symbol(const char *) noexcept { return nullptr; }
+    static void *global_symbol(handle_type, const char *) noexcept { return nullptr; }
 
     static void *symbol(handle_type h, const char *name, os_error &err) {
         void *p = reinterpret_cast<void *>(GetProcAddress(h, name));
@@ -148,6 +148,9 @@ struct native_loader {
 
     // PE exports record neither a kind nor a size.
     static symbol_facts facts_of(handle_type, const void *, const char *) noexcept { return {}; }
+
+    // PE has no copy relocations: an exported object lives in its DLL only.
+    static void *program_copy(handle_type, const char *, std::size_t) noexcept { return nullptr; }
 };
 
 } // namespace ctypes::detail

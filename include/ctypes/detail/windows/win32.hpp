@@ -18,6 +18,13 @@ namespace ctypes::detail::win32 {
 // FARPROC. Spelled inline in GetProcAddress's declarator, the inner __stdcall is taken by
 // GetProcAddress itself on 32-bit x86 and it is left cdecl: the alias keeps both right.
 using farproc = std::intptr_t(CTYPES_DETAIL_WINAPI *)();
+// SIZE_T (ULONG_PTR): unsigned __int64 on 64-bit Windows, unsigned long on 32-bit, which is not
+// std::size_t (unsigned int) there.
+#if defined(_WIN64)
+using size_t_ = unsigned long long;
+#else
+using size_t_ = unsigned long;
+#endif
 } // namespace ctypes::detail::win32
 
 extern "C" {
@@ -50,6 +57,14 @@ CTYPES_DETAIL_IMPORT unsigned int CTYPES_DETAIL_WINAPI GetSystemDirectoryW(wchar
 CTYPES_DETAIL_IMPORT unsigned long CTYPES_DETAIL_WINAPI GetEnvironmentVariableW(const wchar_t *,
                                                                                 wchar_t *,
                                                                                 unsigned long);
+CTYPES_DETAIL_IMPORT void *CTYPES_DETAIL_WINAPI VirtualAlloc(void *, ctypes::detail::win32::size_t_,
+                                                             unsigned long, unsigned long);
+CTYPES_DETAIL_IMPORT int CTYPES_DETAIL_WINAPI VirtualProtect(void *, ctypes::detail::win32::size_t_,
+                                                             unsigned long, unsigned long *);
+CTYPES_DETAIL_IMPORT int CTYPES_DETAIL_WINAPI VirtualFree(void *, ctypes::detail::win32::size_t_,
+                                                          unsigned long);
+CTYPES_DETAIL_IMPORT int CTYPES_DETAIL_WINAPI FlushInstructionCache(void *, const void *,
+                                                                    ctypes::detail::win32::size_t_);
 }
 
 #undef CTYPES_DETAIL_WINAPI
@@ -70,6 +85,12 @@ inline constexpr unsigned long sem_noopenfileerrorbox = 0x8000;
 inline constexpr unsigned long error_insufficient_buffer = 122;
 inline constexpr unsigned long invalid_file_attributes = 0xFFFFFFFFul;
 inline constexpr unsigned long file_attribute_directory = 0x10;
+// <winnt.h>: VirtualAlloc / VirtualProtect / VirtualFree.
+inline constexpr unsigned long mem_commit = 0x00001000;
+inline constexpr unsigned long mem_reserve = 0x00002000;
+inline constexpr unsigned long mem_release = 0x00008000;
+inline constexpr unsigned long page_readwrite = 0x04;
+inline constexpr unsigned long page_execute_read = 0x20;
 } // namespace ctypes::detail::win32
 
 #endif
