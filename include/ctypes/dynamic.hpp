@@ -769,15 +769,6 @@ result_checker checker_for(const c_type &result, const std::string &name) {
     }
 }
 
-// Whether a parameter can bring a callback into C (see function.hpp's is_callback_carrier).
-inline bool carries_callbacks(const c_type &fn) {
-    for (const type_ptr &p : fn.params)
-        if (p->kind == c_kind::pointer &&
-            (p->target->kind == c_kind::function || p->target->kind == c_kind::void_type))
-            return true;
-    return false;
-}
-
 } // namespace detail::dynamic
 
 /// A foreign function called through a signature known only at run time (ctypes' `argtypes`
@@ -866,7 +857,7 @@ public:
                                            std::to_string(i + 1));
         return i == arity() ? sig_->type->target->name : sig_->type->params[i]->name;
     }
-    /// The capture flags calls use (use_errno, use_last_error, rethrow_callbacks), as
+    /// The capture flags calls use (use_errno, use_last_error), as
     /// function::flags(). Throws nothing.
     load_flags flags() const noexcept { return detail::flags_of(capture_); }
     /// True unless default-constructed or moved from. Throws nothing.
@@ -889,11 +880,8 @@ public:
     dynamic_function(void *fn, std::shared_ptr<const detail::dynamic::prepared_signature> sig,
                      load_flags flags, detail::state_ptr state, std::string name,
                      detail::dynamic::result_checker check)
-        : fn_(fn), sig_(std::move(sig)),
-          capture_(static_cast<unsigned char>(
-              detail::capture_of(flags) |
-              (detail::dynamic::carries_callbacks(*sig_->type) ? detail::capture_callbacks : 0))),
-          check_(check), state_(std::move(state)), name_(std::move(name)) {}
+        : fn_(fn), sig_(std::move(sig)), capture_(detail::capture_of(flags)), check_(check),
+          state_(std::move(state)), name_(std::move(name)) {}
     const detail::dynamic::type_ptr &c_type() const noexcept { return sig_->type; }
     /// \endcond
 
@@ -971,15 +959,14 @@ private:
         value result(t.target);
         const bool fast = sig_->fast && !libffi_only_;
         if (CTYPES_DETAIL_UNLIKELY(capture_ != 0)) {
-            detail::callback_exception_scope pending((capture_ & detail::capture_callbacks) != 0);
-            {
-                detail::capture_scope scope(capture_);
-                engine(fast, cif, where, result.raw());
-            }
-            pending.rethrow();
+            detail::capture_scope scope(capture_);
+            engine(fast, cif, where, result.raw());
         } else {
             engine(fast, cif, where, result.raw());
         }
+        // What a callback parked during the call, after errno was swapped back (callback.hpp).
+        if (CTYPES_DETAIL_UNLIKELY(detail::callback_pending != 0))
+            detail::rethrow_parked();
         result.narrow();
         if (check_)
             check_(result, name_);
@@ -1179,6 +1166,8 @@ struct closure_state {
                 std::memcpy(v.raw(), args[i], fn.params[i]->size);
                 in.push_back(std::move(v));
             }
+            // Façade calls the callable makes see only their own callbacks' exceptions.
+            const detail::parked_set_aside aside;
             const value out = self->call(in);
             if (fn.target->kind == c_kind::void_type)
                 return;
@@ -1224,9 +1213,8 @@ value callback_result(R &&r) {
 /// with as<T>()) and returns the C result: a ctypes::value, a number or a pointer (converted by
 /// the result's C type, checked as an argument is), or nothing for a `void` result.
 /// An exception it throws never unwinds through C: it is parked and rethrown in the C++ caller
-/// when the foreign call that reached the callback returns, exactly as for ctypes::callback (a
-/// function or dynamic_function taking a function pointer or `void *` does so; others with the
-/// rethrow_callbacks flag). The C caller then sees a zero result.
+/// when the foreign call that reached the callback returns (any function or dynamic_function
+/// call does so), exactly as for ctypes::callback. The C caller then sees a zero result.
 ///
 /// Move-only; the function pointer is valid while the object lives. Calls from many threads at
 /// once are safe if the callable is. The calling convention is the platform's C one (cdecl).
