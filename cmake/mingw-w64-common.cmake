@@ -5,8 +5,8 @@
 # of the toolchain's; DLLs link libgcc and libstdc++ statically for the same reason. Tests run
 # through CMAKE_CROSSCOMPILING_EMULATOR: `env WINEPREFIX=... WINEDEBUG=-all ... wine64`, with a
 # Wine prefix of the build's own (CTYPES_WINEPREFIX, default <build>/wineprefix) that the test
-# suite's configure step creates once. Wine runs 64-bit builds only here (Debian's wine64; there
-# is no wine32 to install), so a 32-bit build has no emulator and is built, not run.
+# suite's configure step creates once. 64-bit builds run under Debian's wine64, 32-bit builds
+# under wine32:i386; a build whose Wine is not installed has no emulator and is built, not run.
 
 # The -posix variants give std::thread and std::mutex (through winpthread).
 find_program(CMAKE_C_COMPILER NAMES ${CTYPES_MINGW_TRIPLE}-gcc-posix ${CTYPES_MINGW_TRIPLE}-gcc
@@ -26,18 +26,26 @@ set(CMAKE_EXE_LINKER_FLAGS_INIT "-static")
 set(CMAKE_SHARED_LINKER_FLAGS_INIT "-static-libgcc -static-libstdc++")
 set(CMAKE_MODULE_LINKER_FLAGS_INIT "-static-libgcc -static-libstdc++")
 
-# Wine: Debian installs the 64-bit loader as /usr/lib/wine/wine64, outside PATH.
+# Wine: Debian installs the 64-bit loader as /usr/lib/wine/wine64 (package wine64) and the
+# 32-bit one as /usr/lib/wine/wine (package wine32:i386), both outside PATH. /usr/bin/wine is
+# not used for 32-bit builds: without wine32 it falls back to wine64, which cannot run them.
 if(CMAKE_SYSTEM_PROCESSOR STREQUAL "x86_64")
   find_program(CTYPES_WINE NAMES wine64 wine PATHS /usr/lib/wine /usr/lib64/wine
                NO_CMAKE_FIND_ROOT_PATH)
+  set(ctypes_wine_arch "")
+else()
+  find_program(CTYPES_WINE NAMES wine PATHS /usr/lib/wine /usr/lib32/wine NO_DEFAULT_PATH
+               NO_CMAKE_FIND_ROOT_PATH)
+  set(ctypes_wine_arch WINEARCH=win32)
 endif()
 if(CTYPES_WINE)
   if(NOT CTYPES_WINEPREFIX)
     set(CTYPES_WINEPREFIX "${CMAKE_BINARY_DIR}/wineprefix")
   endif()
   set(CTYPES_WINEPREFIX "${CTYPES_WINEPREFIX}" CACHE PATH "Wine prefix the tests run in")
-  # WINEDLLOVERRIDES: no Mono or Gecko installer prompt; WINEDEBUG: no log noise.
+  # WINEARCH=win32: a 32-bit build gets a prefix without 64-bit parts; WINEDLLOVERRIDES: no Mono
+  # or Gecko installer prompt; WINEDEBUG: no log noise.
   set(CMAKE_CROSSCOMPILING_EMULATOR
-      env "WINEPREFIX=${CTYPES_WINEPREFIX}" WINEDEBUG=-all "WINEDLLOVERRIDES=mscoree,mshtml="
-      "${CTYPES_WINE}")
+      env "WINEPREFIX=${CTYPES_WINEPREFIX}" ${ctypes_wine_arch} WINEDEBUG=-all
+      "WINEDLLOVERRIDES=mscoree,mshtml=" "${CTYPES_WINE}")
 endif()

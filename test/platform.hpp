@@ -1,5 +1,6 @@
 // What each platform's loader reports, for the expectations of the portable tests: dlopen and
-// dlsym give text only (ctypes::errc codes), Windows gives GetLastError() values.
+// dlsym give text only (ctypes::errc codes), Windows gives GetLastError() values; and the
+// system library every platform has, the C runtime.
 #ifndef CTYPES_TEST_PLATFORM_HPP
 #define CTYPES_TEST_PLATFORM_HPP
 
@@ -9,6 +10,33 @@
 #include <system_error>
 
 namespace test_platform {
+
+// The C runtime the test program itself uses, by the name its loader knows: glibc's libc.so.6,
+// or msvcrt.dll, the CRT of mingw-w64 programs (so that errno is the program's own).
+inline constexpr const char *c_runtime =
+#if defined(_WIN32)
+    "msvcrt.dll";
+#else
+    "libc.so.6";
+#endif
+
+// A POSIX function's name in the C runtime: msvcrt exports open, close and unlink as _open,
+// _close and _unlink.
+inline std::string c_runtime_name(const std::string &posix_name) {
+#if defined(_WIN32)
+    return "_" + posix_name;
+#else
+    return posix_name;
+#endif
+}
+
+// A file that can always be opened for reading.
+inline constexpr const char *null_device =
+#if defined(_WIN32)
+    "NUL";
+#else
+    "/dev/null";
+#endif
 
 // The code of a load that found no such library.
 inline std::error_code missing_library() {

@@ -89,6 +89,7 @@ struct counting_check {
     }
 };
 // A user-defined convention: fastcall on 32-bit x86 (GCC and clang spelling), cdecl elsewhere.
+// 32-bit Windows exports fastcall functions as `@name@N` (MSVC and MinGW alike).
 struct fastcall_convention {
 #if defined(__i386__)
     template <class R, class... A>
@@ -99,7 +100,19 @@ struct fastcall_convention {
 #endif
     template <class R, class... A>
     using variadic_pointer = R (*)(A..., ...);
+    static std::string decorate(const std::string &name, std::size_t argument_bytes) {
+        return "@" + name + "@" + std::to_string(argument_bytes);
+    }
 };
+static_assert(d::decorates_names<fastcall_convention>::value);
+static_assert(d::decoration_of<int(int, int, int), fastcall_convention>().argument_bytes == 12);
+static_assert(d::decoration_of<int(int, int, int), fastcall_convention>().rule ==
+              &d::call_decorate<fastcall_convention>);
+static_assert(d::decoration_of<int(int, ...), fastcall_convention>().argument_bytes ==
+              d::no_decoration); // variadic: cdecl, never decorated
+static_assert(d::decoration_of<int(int), ctypes::stdcall_convention>().rule == nullptr);
+static_assert(d::decoration_of<int(int), ctypes::cdecl_convention>().argument_bytes ==
+              d::no_decoration);
 
 struct my_policy {
     using convention = ctypes::stdcall_convention;
@@ -163,12 +176,51 @@ TEST_CASE("a user-defined policy picks the convention and checks every result", 
 }
 
 TEST_CASE("a user-defined convention: fastcall", "[policy]") {
+    // On 32-bit Windows the DLL exports `@fast_12@12` only: found through the convention's
+    // decorate rule. Elsewhere the plain name is exported.
     auto fast = conventions()
                     .get<std::int32_t(std::int32_t, std::int32_t, std::int32_t),
                          ctypes::policy<fastcall_convention>>("fast_12");
     // On 32-bit x86 a and b travel in ECX and EDX: a cdecl call would pass garbage.
     CHECK(fast(10, 4, 3) == 18);
     CHECK(fast(-1, 1, 5) == -10);
+#if defined(_WIN32) && (defined(_M_IX86) || defined(__i386__))
+    // The rule's form with another N is a wrong signature, named as such.
+    std::error_code ec;
+    std::string message;
+    try {
+        (void)conventions()
+            .get<std::int32_t(std::int32_t, std::int32_t), ctypes::policy<fastcall_convention>>(
+                "fast_12");
+    } catch (const ctypes::symbol_error &e) {
+        ec = e.code();
+        message = e.what();
+    }
+    CHECK(ec == ctypes::errc::argument_size_mismatch);
+    CHECK_THAT(message,
+               Catch::Contains("is exported as '@fast_12@12'") &&
+                   Catch::Contains("declared 8 bytes of arguments, the library exports 12"));
+#endif
+}
+
+TEST_CASE("a user convention's decoration rule: tried forms, mismatches", "[policy]") {
+    const std::set<std::string> exports{"@fast_12@12", "std_8@8", "plain"};
+    const auto exists = [&](const std::string &n) { return exports.count(n) != 0; };
+    const d::decorate_rule fast = d::decoration_of<int(int), fastcall_convention>().rule;
+    using kind = d::decorated_match::kind;
+    auto m = d::find_decorated("fast_12", 12, exists, fast);
+    CHECK(m.what == kind::found);
+    CHECK(m.name == "@fast_12@12");
+    m = d::find_decorated("fast_12", 8, exists, fast); // a parameter too few
+    CHECK(m.what == kind::mismatch);
+    CHECK(m.name == "@fast_12@12");
+    CHECK(m.exported_bytes == 12);
+    // The rule replaces stdcall's forms: `std_8@8` is not a fastcall name.
+    CHECK(d::find_decorated("std_8", 8, exists, fast).what == kind::missing);
+    CHECK(d::find_decorated("std_8", 8, exists).name == "std_8@8");
+    // A rule that leaves the name as it is never tries the plain name a second time.
+    const d::decorate_rule same = [](const std::string &n, std::size_t) { return n; };
+    CHECK(d::find_decorated("plain", 4, exists, same).what == kind::missing);
 }
 
 TEST_CASE("decorated names are tried only where they exist", "[policy]") {
@@ -195,11 +247,13 @@ std::set<std::string> i686_exports() {
     return names;
 }
 
-template <class Sig>
+template <class Sig, class Convention = ctypes::stdcall_convention>
 d::decorated_match lookup_in_i686(const std::string &name) {
     static const std::set<std::string> exports = i686_exports();
-    return d::find_decorated(name, d::stdcall_argument_bytes<Sig>(),
-                             [&](const std::string &n) { return exports.count(n) != 0; });
+    const d::decoration how = d::decoration_of<Sig, Convention>();
+    return d::find_decorated(
+        name, how.argument_bytes, [&](const std::string &n) { return exports.count(n) != 0; },
+        how.rule);
 }
 } // namespace
 
@@ -236,6 +290,14 @@ TEST_CASE("stdcall lookup against the exports of a real i686 DLL", "[policy][win
         CHECK(n.what == kind::mismatch);
         CHECK(n.exported_bytes == 24);
     }
+    SECTION("a user convention's rule: fastcall's @name@N") {
+        const auto m = lookup_in_i686<std::int32_t(std::int32_t, std::int32_t, std::int32_t),
+                                      fastcall_convention>("fast_12");
+        CHECK(m.what == kind::found);
+        CHECK(m.name == "@fast_12@12");
+        CHECK(lookup_in_i686<std::int32_t(std::int32_t, std::int32_t, std::int32_t)>("fast_12")
+                  .what == kind::missing); // not a stdcall name
+    }
     SECTION("no decorated form at all is missing") {
         CHECK(lookup_in_i686<std::int32_t(std::int32_t)>("no_such_function").what == kind::missing);
         CHECK(lookup_in_i686<std::int32_t(std::int32_t, std::int32_t)>("c_8").what ==
@@ -244,7 +306,7 @@ TEST_CASE("stdcall lookup against the exports of a real i686 DLL", "[policy][win
 }
 #endif
 
-#if defined(__i386__) && defined(__ELF__)
+#if defined(__i386__)
 namespace {
 // Bytes the callee popped, measured entirely in assembly by the fixture.
 std::int32_t callee_pops(void *fn, std::int32_t words) {
@@ -308,8 +370,13 @@ TEST_CASE("x86: the stdcall policy makes a stdcall call, and a mismatch shifts t
     // so the stack ends 8 bytes lower. This is what proves the caller emits a stdcall call.
     auto c_8_as_stdcall = lib.get<sig, ctypes::windll_policy>("c_8");
     CHECK(esp_shift(c_8_as_stdcall.address(), 10, 3) == -8);
-    // The other mismatch: a cdecl call to a stdcall callee pops the arguments twice.
+    // The other mismatch: a cdecl call to a stdcall callee pops the arguments twice. (A cdecl
+    // lookup is never decorated: on Windows it names the export as the DLL spells it.)
+#if defined(_WIN32)
+    auto std_8_as_cdecl = lib.get<sig, ctypes::cdll_policy>("std_8@8");
+#else
     auto std_8_as_cdecl = lib.get<sig, ctypes::cdll_policy>("std_8");
+#endif
     CHECK(esp_shift(std_8_as_cdecl.address(), 10, 3) == 8);
 
     // And the façade's own call operator, many times over: right results, intact stack.

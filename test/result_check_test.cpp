@@ -1,5 +1,5 @@
-// Result checks with real libraries: libc's -1/NULL-plus-errno calls, sqlite3's status codes
-// in a category of its own, and user errcheck callables at compile time and at run time.
+// Result checks with real libraries: the C runtime's -1/NULL-plus-errno calls, sqlite3's status
+// codes in a category of its own, and user errcheck callables at compile time and at run time.
 #include <catch2/catch.hpp>
 
 #include <ctypes/ctypes.hpp>
@@ -16,7 +16,11 @@
 #include <vector>
 
 #include <fcntl.h>
+#if !defined(_WIN32)
 #include <sqlite3.h>
+#endif
+
+#include "platform.hpp"
 
 namespace {
 using ctypes::call_context;
@@ -27,10 +31,11 @@ using null_ptr = ctypes::checked_with<ctypes::null_errno_check>;
 const char *const missing_path = "/nonexistent-ctypes-dir/missing-file";
 
 const ctypes::CDLL &libc() {
-    static const ctypes::CDLL lib{"libc.so.6"};
+    static const ctypes::CDLL lib{test_platform::c_runtime};
     return lib;
 }
 
+#if !defined(_WIN32)
 // sqlite3's result codes as a std::error_category whose text comes from sqlite3_errstr,
 // called through the façade.
 const std::error_category &sqlite_category() {
@@ -46,6 +51,7 @@ const std::error_category &sqlite_category() {
 using sqlite_checked = ctypes::checked_with<ctypes::status_check<sqlite_category>>;
 using sqlite_step_checked =
     ctypes::checked_with<ctypes::status_check<sqlite_category, SQLITE_ROW, SQLITE_DONE>>;
+#endif
 
 template <class F>
 call_error catch_call_error(F &&f) {
@@ -59,31 +65,33 @@ call_error catch_call_error(F &&f) {
 }
 } // namespace
 
-TEST_CASE("minus_one_errno_check: libc open/close/unlink with errno", "[result_check][posix]") {
-    auto open = libc().get<int(const char *, int), minus_one>("open");
-    auto close = libc().get<int(int), minus_one>("close");
-    auto unlink = libc().get<int(const char *), minus_one>("unlink");
+TEST_CASE("minus_one_errno_check: the C runtime's open/close/unlink with errno", "[result_check]") {
+    using test_platform::c_runtime_name;
+    const std::string close_name = c_runtime_name("close");
+    auto open = libc().get<int(const char *, int), minus_one>(c_runtime_name("open"));
+    auto close = libc().get<int(int), minus_one>(close_name);
+    auto unlink = libc().get<int(const char *), minus_one>(c_runtime_name("unlink"));
 
-    const int fd = open("/dev/null", O_RDONLY); // success: the result comes back as it is
+    const int fd = open(test_platform::null_device, O_RDONLY); // success: returned as it is
     CHECK(fd >= 0);
     CHECK(close(fd) == 0);
 
     const call_error e = catch_call_error([&] { close(fd); }); // closed twice
     CHECK(e.code() == std::errc::bad_file_descriptor);
     CHECK(e.code().category() == std::generic_category());
-    CHECK(std::string(e.what()) == "ctypes: call to 'close' failed (returned -1, errno " +
-                                       std::to_string(EBADF) +
+    CHECK(std::string(e.what()) == "ctypes: call to '" + close_name +
+                                       "' failed (returned -1, errno " + std::to_string(EBADF) +
                                        "): " + std::generic_category().message(EBADF));
 
     const call_error u = catch_call_error([&] { unlink(missing_path); });
     CHECK(u.code() == std::errc::no_such_file_or_directory);
-    CHECK_THAT(u.what(),
-               Catch::StartsWith("ctypes: call to 'unlink' failed (returned -1, errno ") &&
-                   Catch::EndsWith(std::generic_category().message(ENOENT)));
+    CHECK_THAT(u.what(), Catch::StartsWith("ctypes: call to '" + c_runtime_name("unlink") +
+                                           "' failed (returned -1, errno ") &&
+                             Catch::EndsWith(std::generic_category().message(ENOENT)));
 
     CHECK_THROWS_AS(open(missing_path, O_RDONLY), call_error);
     // the check is per function: the same symbol without it just returns -1
-    CHECK(libc().get<int(int)>("close")(fd) == -1);
+    CHECK(libc().get<int(int)>(close_name)(fd) == -1);
 }
 
 TEST_CASE("errno checks read the errno the C function left, with and without use_errno",
@@ -138,10 +146,10 @@ TEST_CASE("call_context reads errno and last-error from where the call left them
     ctypes::set_last_error(0);
 }
 
-TEST_CASE("null_errno_check: libc fopen on a missing file", "[result_check][posix]") {
+TEST_CASE("null_errno_check: the C runtime's fopen on a missing file", "[result_check]") {
     auto fopen = libc().get<std::FILE *(const char *, const char *), null_ptr>("fopen");
     auto fclose = libc().get<int(std::FILE *)>("fclose");
-    std::FILE *f = fopen("/dev/null", "r");
+    std::FILE *f = fopen(test_platform::null_device, "r");
     REQUIRE(f != nullptr);
     CHECK(fclose(f) == 0);
 
@@ -157,6 +165,7 @@ TEST_CASE("null_errno_check: libc fopen on a missing file", "[result_check][posi
     CHECK(ctypes::get_errno() == ENOENT);
 }
 
+#if !defined(_WIN32)
 TEST_CASE("status_check: sqlite3 result codes in their own category", "[result_check][posix]") {
     ctypes::CDLL lib{"libsqlite3.so.0"};
     auto open_v2 = lib.get<int(const char *, sqlite3 **, int, const char *), sqlite_checked>(
@@ -199,6 +208,8 @@ TEST_CASE("status_check: sqlite3 result codes in their own category", "[result_c
     }
 }
 
+#endif
+
 namespace {
 // strtol's convention: errno ERANGE on overflow, end == start when nothing was converted. A
 // stateless errcheck type that looks at the arguments and the errno.
@@ -218,7 +229,7 @@ void must_be_positive(const int &result) {
 } // namespace
 
 TEST_CASE("errcheck<F>: a compile-time check with the arguments and the errno (strtol)",
-          "[result_check][posix]") {
+          "[result_check]") {
     auto strtol =
         libc()
             .get<long(const char *, char **, int),
@@ -347,6 +358,7 @@ TEST_CASE("checked() takes what the function takes: strings, buffers, bytes, con
     CHECK(labs(-7) == 7);
 }
 
+#if !defined(_WIN32) // sqlite3 is a POSIX system library here
 TEST_CASE("checked() wraps a function with out-parameters; the result stays the same tuple",
           "[result_check][out]") {
     // strtol(const char*, out<char*>, int): the check sees the result and the inputs.
@@ -402,6 +414,8 @@ TEST_CASE("checked() wraps a function with out-parameters; the result stays the 
     REQUIRE(db != nullptr);
     CHECK(close(db) == SQLITE_OK);
 }
+
+#endif
 
 #if __cplusplus >= 202002L
 namespace {

@@ -291,14 +291,16 @@ public:
     /// loader's text; also for a std::string name with an embedded NUL, never truncated; on
     /// Windows the `GetLastError()` value, 127 `ERROR_PROC_NOT_FOUND`, in
     /// std::system_category()), it resolves to NULL (errc::null_symbol), the symbol table says
-    /// it is a data object (errc::not_a_function, ELF only), or (32-bit Windows, stdcall) only a
-    /// decorated export with another `@N` exists (errc::argument_size_mismatch: "declared N
-    /// bytes of arguments, the library exports M"). \throws load_error when the object is
-    /// empty. \throws error (errc::bad_flags) when `call_flags` has an `rtld_*` flag.
+    /// it is a data object (errc::not_a_function, ELF only), or (32-bit Windows, a decorating
+    /// convention) only a decorated export with another `@N` exists
+    /// (errc::argument_size_mismatch: "declared N bytes of arguments, the library exports M").
+    /// \throws load_error when the object is empty. \throws error (errc::bad_flags) when
+    /// `call_flags` has an `rtld_*` flag.
     /// \note POSIX `dlsym`, which also searches the library's dependencies; Windows
     /// `GetProcAddress`, by name or by ordinal (`MAKEINTRESOURCEA`). On 32-bit Windows a stdcall
     /// lookup that misses the plain name tries `_name@N` (MSVC) and `name@N` (MinGW), N being
-    /// the signature's bytes of arguments.
+    /// the signature's bytes of arguments; a user convention with a `decorate` rule (see
+    /// ctypes::policy) tries the name that rule gives instead.
     /// \see https://learn.microsoft.com/en-us/windows/win32/api/libloaderapi/nf-libloaderapi-getprocaddress
     /// \code
     /// using crc32_type = unsigned long(unsigned long, const unsigned char *, unsigned);
@@ -690,17 +692,6 @@ private:
 
     enum class wanted { function, object };
 
-    // The `@N` a lookup of Sig may try, or no_decoration when the convention does not decorate
-    // or Sig is variadic (variadic functions are cdecl whatever the convention).
-    template <class Sig, class Convention>
-    static constexpr std::size_t stdcall_bytes() noexcept {
-        if constexpr (detail::decorates_names<Convention>::value &&
-                      !detail::signature<Sig>::is_variadic)
-            return detail::stdcall_argument_bytes<Sig>();
-        else
-            return detail::no_decoration;
-    }
-
     void *lookup(const detail::symbol_name &name, detail::os_error &err) const {
         if (name.by_ordinal)
             return detail::native_loader::symbol_at(state_->handle, name.ordinal, err);
@@ -710,10 +701,10 @@ private:
     // The common lookup behind get() and var(): resolves, then checks the symbol table's kind
     // and size where the format records them. Messages are built only on failure, and only when
     // wanted: the successful lookup allocates nothing here (bench/README.md, lookups).
-    // `argument_bytes` is the stdcall `@N` of a function lookup (detail::no_decoration for
-    // anything else); only 32-bit Windows uses it, when the plain name is not exported.
+    // `decoration` is how a function lookup may decorate its name (none for anything else); only
+    // 32-bit Windows uses it, when the plain name is not exported.
     void *find(const detail::symbol_name &name, wanted kind, std::size_t size, std::error_code &ec,
-               std::string *message, std::size_t argument_bytes = detail::no_decoration) const {
+               std::string *message, detail::decoration decoration = {}) const {
         ec.clear();
         const auto fail = [&](std::error_code code, const auto &text) -> void * {
             ec = code;
@@ -752,24 +743,27 @@ private:
         if (!own)
             p = lookup(name, err);
 #if defined(_WIN32) && (defined(_M_IX86) || defined(__i386__))
-        if (!p && !name.by_ordinal && argument_bytes != detail::no_decoration) {
-            const auto match =
-                detail::find_decorated(name.value, argument_bytes, [&](const std::string &n) {
+        if (!p && !name.by_ordinal && decoration.argument_bytes != detail::no_decoration) {
+            const auto match = detail::find_decorated(
+                name.value, decoration.argument_bytes,
+                [&](const std::string &n) {
                     detail::os_error ignored;
                     return detail::native_loader::symbol(state_->handle, n.c_str(), ignored) !=
                            nullptr;
-                });
+                },
+                decoration.rule);
             using m = detail::decorated_match::kind;
             if (match.what == m::found)
                 p = detail::native_loader::symbol(state_->handle, match.name.c_str(), err);
             else if (match.what == m::mismatch)
                 return fail(errc::argument_size_mismatch, [&] {
-                    return "ctypes: " + quoted() + " is exported as '" + match.name +
-                           "': " + detail::argument_size_text(argument_bytes, match.exported_bytes);
+                    return "ctypes: " + quoted() + " is exported as '" + match.name + "': " +
+                           detail::argument_size_text(decoration.argument_bytes,
+                                                      match.exported_bytes);
                 });
         }
 #else
-        (void)argument_bytes;
+        (void)decoration;
 #endif
         if (!p)
             return fail(err.code, [&] {
@@ -822,10 +816,10 @@ private:
         if constexpr (std::is_base_of_v<detail::invalid_function_base, fn>) {
             return fn(); // a static_assert already said what is wrong with Sig
         } else {
-            void *p =
-                find(name, wanted::function, 0, ec, message,
-                     stdcall_bytes<detail::plain_signature_t<Sig>,
-                                   typename detail::policy_for_t<Sig, FnPolicy>::convention>());
+            void *p = find(
+                name, wanted::function, 0, ec, message,
+                detail::decoration_of<detail::plain_signature_t<Sig>,
+                                      typename detail::policy_for_t<Sig, FnPolicy>::convention>());
             if (!p)
                 return fn();
             return fn(reinterpret_cast<typename fn::pointer>(p), state_->flags | call_flags, state_,

@@ -34,7 +34,8 @@ struct cdecl_convention {
 struct stdcall_convention {
     /// True: on 32-bit Windows a lookup that misses the plain name also tries the decorated
     /// exports `_name@N` (MSVC) and `name@N` (MinGW), N computed from the signature. A user
-    /// convention may declare it too; conventions without it are looked up by the plain name.
+    /// convention may declare it too, or give its own rule as a static member function
+    /// `decorate` (see ctypes::policy); conventions with neither are looked up by the plain name.
     static constexpr bool decorated_names = true;
 #if defined(_M_IX86)
     /// The function pointer type for `R(A...)`, stdcall.
@@ -79,7 +80,27 @@ struct hresult_check {
 };
 
 /// A policy from a calling convention and a result check.
-/// \tparam Convention cdecl_convention, stdcall_convention, or a type with the same members.
+/// \tparam Convention cdecl_convention, stdcall_convention, or a type with the same members:
+/// `pointer<R, A...>` and `variadic_pointer<R, A...>`, and optionally how 32-bit Windows
+/// decorates its export names, either `static constexpr bool decorated_names = true` (stdcall's
+/// `_name@N` and `name@N`) or its own rule, a static member function
+/// `static std::string decorate(const std::string &name, std::size_t argument_bytes)` that
+/// returns the export name of a function `name` whose parameters take `argument_bytes` bytes of
+/// stack (each rounded up to 4 bytes). A lookup tries the plain name first, then `decorate`'s
+/// name; a decorated export with another N is reported as errc::argument_size_mismatch.
+/// Elsewhere (64-bit Windows, ELF, Mach-O) only the plain name is looked up.
+/// \code
+/// struct fastcall_convention {
+///     template <class R, class... A>
+///     using pointer = R(__attribute__((fastcall)) *)(A...);
+///     template <class R, class... A>
+///     using variadic_pointer = R (*)(A..., ...);
+///     static std::string decorate(const std::string &name, std::size_t argument_bytes) {
+///         return "@" + name + "@" + std::to_string(argument_bytes); // @fast_12@12
+///     }
+/// };
+/// \endcode
+/// \see https://learn.microsoft.com/en-us/cpp/build/reference/decorated-names
 /// \tparam ResultCheck plain_result, hresult_check, one of result_check.hpp's checks
 /// (minus_one_errno_check, null_errno_check, status_check, errcheck), or a type with the same
 /// members (see result_check.hpp for the forms its `check` may take).

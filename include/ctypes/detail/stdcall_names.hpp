@@ -3,10 +3,11 @@
 #define CTYPES_DETAIL_STDCALL_NAMES_HPP
 
 // 32-bit Windows exports stdcall functions under decorated names: `_name@N` (MSVC) or `name@N`
-// (MinGW), N being the bytes of arguments the callee pops. This header computes N from a C++
-// signature and decides, given a "does this export exist" predicate, which name a lookup should
-// use. Both are plain C++ so every platform compiles and tests them; only 32-bit Windows
-// builds call them from basic_library's lookup.
+// (MinGW), N being the bytes of arguments the callee pops; a user convention may give its own
+// rule (fastcall: `@name@N`). This header computes N from a C++ signature and decides, given a
+// "does this export exist" predicate, which name a lookup should use. Both are plain C++ so every
+// platform compiles and tests them; only 32-bit Windows builds call them from basic_library's
+// lookup.
 
 #include <cstddef>
 #include <string>
@@ -49,15 +50,59 @@ constexpr std::size_t stdcall_argument_bytes() noexcept {
     return stack_bytes_of_list(typename signature<Sig>::argument_types{});
 }
 
-// Whether a convention asks for decorated lookups (stdcall_convention::decorated_names).
+// Whether a convention declares its own decoration: a static member named `decorate`.
 template <class Convention, class = void>
-struct decorates_names : std::false_type {};
+struct has_decorate : std::false_type {};
+template <class Convention>
+struct has_decorate<Convention, std::void_t<decltype(&Convention::decorate)>> : std::true_type {};
+
+// Whether a convention asks for decorated lookups: stdcall_convention::decorated_names, or a
+// user convention's own `decorate` rule.
+template <class Convention, class = void>
+struct decorates_names : has_decorate<Convention> {};
 template <class Convention>
 struct decorates_names<Convention, std::enable_if_t<Convention::decorated_names>> : std::true_type {
 };
 
 // Lookups that must not be decorated (cdecl, variadic) pass this instead of a byte count.
 inline constexpr std::size_t no_decoration = static_cast<std::size_t>(-1);
+
+// A convention's decoration rule: the export name of `name` with `bytes` bytes of arguments.
+using decorate_rule = std::string (*)(const std::string &name, std::size_t bytes);
+
+// How a function lookup may decorate its name: the signature's bytes of arguments
+// (no_decoration: never), and the convention's rule (null: stdcall's `_name@N`, `name@N`).
+struct decoration {
+    std::size_t argument_bytes = no_decoration;
+    decorate_rule rule = nullptr;
+};
+
+template <class Convention>
+std::string call_decorate(const std::string &name, std::size_t bytes) {
+    return Convention::decorate(name, bytes);
+}
+
+// The decoration of a lookup of Sig under Convention: none when the convention does not decorate
+// or Sig is variadic (variadic functions are cdecl whatever the convention).
+template <class Sig, class Convention>
+constexpr decoration decoration_of() noexcept {
+    if constexpr (!decorates_names<Convention>::value || signature<Sig>::is_variadic) {
+        return decoration{};
+    } else if constexpr (has_decorate<Convention>::value) {
+        constexpr bool usable = std::is_invocable_r_v<std::string, decltype(&Convention::decorate),
+                                                      const std::string &, std::size_t>;
+        static_assert(usable,
+                      "ctypes: Convention::decorate must be a static member function taking "
+                      "(const std::string &name, std::size_t argument_bytes) and returning the "
+                      "decorated export name as a std::string");
+        if constexpr (usable)
+            return decoration{stdcall_argument_bytes<Sig>(), &call_decorate<Convention>};
+        else
+            return decoration{};
+    } else {
+        return decoration{stdcall_argument_bytes<Sig>(), nullptr};
+    }
+}
 
 // How far a lookup searches for a decorated export with another N, to report a wrong signature
 // instead of a missing symbol: every multiple of 4 up to this many bytes of arguments.
@@ -67,6 +112,16 @@ inline std::string decorated_name(const std::string &name, std::size_t bytes, bo
     return (msvc ? "_" : "") + name + "@" + std::to_string(bytes);
 }
 
+// Offers `visit` the decorated names of `name` with `bytes` bytes of arguments in the order a
+// lookup tries them, until it returns true; returns whether it did.
+template <class Visit>
+bool visit_decorations(const std::string &name, std::size_t bytes, decorate_rule rule,
+                       Visit &&visit) {
+    if (rule)
+        return visit(rule(name, bytes));
+    return visit(decorated_name(name, bytes, true)) || visit(decorated_name(name, bytes, false));
+}
+
 struct decorated_match {
     enum class kind { missing, found, mismatch };
     kind what = kind::missing;
@@ -74,35 +129,31 @@ struct decorated_match {
     std::size_t exported_bytes = 0; // its N
 };
 
-// Decides which decorated export a stdcall lookup of `name` with `bytes` of arguments should use,
-// after the plain name was not found. `exists(const std::string&) -> bool` asks the library.
-// Order: `_name@bytes` (MSVC), `name@bytes` (MinGW); failing both, any `_name@M` / `name@M`
-// with another M up to decoration_search_limit is a mismatch; otherwise missing.
+// Decides which decorated export a lookup of `name` with `bytes` of arguments should use, after
+// the plain name was not found. `exists(const std::string&) -> bool` asks the library; `rule` is
+// the convention's decoration (null: stdcall's). Order: the forms for `bytes` (stdcall:
+// `_name@bytes` (MSVC), then `name@bytes` (MinGW)); failing them, any form with another N up to
+// decoration_search_limit is a mismatch; otherwise missing. A form equal to the plain name is
+// never tried again.
 template <class Exists>
-decorated_match find_decorated(const std::string &name, std::size_t bytes, Exists &&exists) {
+decorated_match find_decorated(const std::string &name, std::size_t bytes, Exists &&exists,
+                               decorate_rule rule = nullptr) {
     decorated_match match;
-    for (bool msvc : {true, false}) {
-        std::string candidate = decorated_name(name, bytes, msvc);
-        if (exists(candidate)) {
-            match.what = decorated_match::kind::found;
+    const auto try_bytes = [&](std::size_t n, decorated_match::kind what) {
+        return visit_decorations(name, n, rule, [&](std::string candidate) {
+            if (candidate == name || !exists(candidate))
+                return false;
+            match.what = what;
             match.name = std::move(candidate);
-            match.exported_bytes = bytes;
+            match.exported_bytes = n;
+            return true;
+        });
+    };
+    if (try_bytes(bytes, decorated_match::kind::found))
+        return match;
+    for (std::size_t other = 0; other <= decoration_search_limit; other += stack_slot)
+        if (other != bytes && try_bytes(other, decorated_match::kind::mismatch))
             return match;
-        }
-    }
-    for (std::size_t other = 0; other <= decoration_search_limit; other += stack_slot) {
-        if (other == bytes)
-            continue;
-        for (bool msvc : {true, false}) {
-            std::string candidate = decorated_name(name, other, msvc);
-            if (exists(candidate)) {
-                match.what = decorated_match::kind::mismatch;
-                match.name = std::move(candidate);
-                match.exported_bytes = other;
-                return match;
-            }
-        }
-    }
     return match;
 }
 

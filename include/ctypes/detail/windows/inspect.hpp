@@ -15,79 +15,32 @@
 #include <string>
 #include <vector>
 
-#include "../bytes.hpp"
-
 #include "../../inspect.hpp"
 #include "find_library.hpp"
 #include "loader.hpp"
+#include "pe_file.hpp"
 #include "win32.hpp"
 
 namespace ctypes::detail {
 
-namespace pe {
-inline std::uint32_t u32(const unsigned char *p) noexcept {
-    return load_unaligned<std::uint32_t>(p);
-}
-inline std::uint16_t u16(const unsigned char *p) noexcept {
-    return load_unaligned<std::uint16_t>(p);
-}
-inline constexpr std::uint32_t scn_mem_execute = 0x20000000u;
-} // namespace pe
-
-// The module is mapped by the loader, which has validated its headers; the reads below still
-// stay inside the image's declared size.
+// The module is mapped by the loader, which has validated its headers; the export directory is
+// read within the image's declared size (pe::for_each_export).
 inline std::vector<symbol_info> image_symbols(HINSTANCE__ *handle) {
     std::vector<symbol_info> out;
-    if (!handle)
-        return out;
     const auto *base = reinterpret_cast<const unsigned char *>(handle);
-    if (base[0] != 'M' || base[1] != 'Z')
-        return out;
-    const unsigned char *nt = base + pe::u32(base + 0x3c);
-    if (std::memcmp(nt, "PE\0\0", 4) != 0)
-        return out;
-    const std::uint16_t sections = pe::u16(nt + 6);
-    const std::uint16_t optional_size = pe::u16(nt + 20);
-    const unsigned char *opt = nt + 24;
-    const std::uint16_t magic = pe::u16(opt);
-    const unsigned char *dirs = opt + (magic == 0x20b ? 112 : 96);
-    const std::uint32_t size_of_image = pe::u32(opt + 56);
-    const std::uint32_t export_rva = pe::u32(dirs), export_size = pe::u32(dirs + 4);
-    if (export_rva == 0 || export_rva >= size_of_image || export_size < 40)
-        return out;
-    const unsigned char *section_table = opt + optional_size;
-    const auto executable = [&](std::uint32_t rva) {
-        for (std::uint16_t i = 0; i < sections; ++i) {
-            const unsigned char *s = section_table + std::size_t{i} * 40;
-            const std::uint32_t va = pe::u32(s + 12), vsize = pe::u32(s + 8);
-            if (rva >= va && rva - va < vsize)
-                return (pe::u32(s + 36) & pe::scn_mem_execute) != 0;
-        }
-        return false;
-    };
-    const unsigned char *dir = base + export_rva;
-    const std::uint32_t nfunctions = pe::u32(dir + 20), nnames = pe::u32(dir + 24);
-    const std::uint32_t functions = pe::u32(dir + 28), names = pe::u32(dir + 32),
-                        ordinals = pe::u32(dir + 36);
-    if (functions >= size_of_image || names >= size_of_image || ordinals >= size_of_image)
-        return out;
-    for (std::uint32_t i = 0; i < nnames; ++i) {
-        const std::uint32_t name_rva = pe::u32(base + names + std::size_t{i} * 4);
-        const std::uint16_t ordinal = pe::u16(base + ordinals + std::size_t{i} * 2);
-        if (name_rva >= size_of_image || ordinal >= nfunctions)
-            continue;
-        const std::uint32_t rva = pe::u32(base + functions + std::size_t{ordinal} * 4);
+    pe::for_each_export(base, pe::mapped_size(base), [&](const pe::export_entry &e) {
         symbol_info info;
-        const auto *name = reinterpret_cast<const char *>(base + name_rva);
-        info.name.assign(name, strnlen(name, size_of_image - name_rva));
-        if (rva >= export_rva && rva - export_rva < export_size) {
+        info.name = std::string(e.name);
+        using k = pe::export_entry::kind;
+        if (e.what == k::forwarder) {
             info.kind = symbol_kind::other; // a forwarder ("OTHERDLL.name"), not code here
-        } else if (rva != 0 && rva < size_of_image) {
-            info.kind = executable(rva) ? symbol_kind::function : symbol_kind::object;
-            info.address = base + rva;
+        } else if (e.what != k::none) {
+            info.kind = e.what == k::code ? symbol_kind::function : symbol_kind::object;
+            info.address = base + e.rva;
         }
         out.push_back(std::move(info));
-    }
+        return false;
+    });
     return out;
 }
 
@@ -162,69 +115,6 @@ inline bool image_is_loaded(const std::string &path) {
 }
 
 namespace pe {
-
-// The DLL names a PE file imports at load time (its import directory; delay-loaded imports are
-// not needed to load). The file is untrusted: every read is bounds-checked by read(), and
-// counts and string lengths are capped. Returns false when the file is not a PE image.
-template <class Read>
-bool read_imports(Read read, std::vector<std::string> &out) {
-    std::uint32_t e_lfanew = 0;
-    unsigned char mz[2];
-    if (!read(0, 2, mz) || mz[0] != 'M' || mz[1] != 'Z' || !read(0x3c, 4, &e_lfanew))
-        return false;
-    unsigned char sig[4];
-    if (!read(e_lfanew, 4, sig) || std::memcmp(sig, "PE\0\0", 4) != 0)
-        return false;
-    std::uint16_t sections = 0, optional_size = 0, magic = 0;
-    const std::uint64_t opt = std::uint64_t{e_lfanew} + 24;
-    if (!read(std::uint64_t{e_lfanew} + 6, 2, &sections) ||
-        !read(std::uint64_t{e_lfanew} + 20, 2, &optional_size) || !read(opt, 2, &magic))
-        return false;
-    const bool plus = magic == 0x20b;
-    std::uint32_t ndirs = 0, import_rva = 0;
-    if (!read(opt + (plus ? 108 : 92), 4, &ndirs) || ndirs < 2 ||
-        !read(opt + (plus ? 112 : 96) + 8, 4, &import_rva))
-        return false;
-    if (import_rva == 0)
-        return true; // imports nothing
-    const std::uint64_t table = opt + optional_size;
-    const auto offset_of = [&](std::uint32_t rva, std::uint64_t &off) {
-        for (std::uint16_t i = 0; i < sections && i < 96; ++i) {
-            std::uint32_t va = 0, raw_size = 0, raw_ptr = 0;
-            const std::uint64_t s = table + std::uint64_t{i} * 40;
-            if (!read(s + 12, 4, &va) || !read(s + 16, 4, &raw_size) || !read(s + 20, 4, &raw_ptr))
-                return false;
-            if (rva >= va && rva - va < raw_size) {
-                off = std::uint64_t{raw_ptr} + (rva - va);
-                return true;
-            }
-        }
-        return false;
-    };
-    std::uint64_t at = 0;
-    if (!offset_of(import_rva, at))
-        return false;
-    for (int i = 0; i < 4096; ++i, at += 20) {
-        unsigned char d[20];
-        if (!read(at, 20, d))
-            return false;
-        bool zero = true;
-        for (unsigned char c : d)
-            zero = zero && c == 0;
-        if (zero)
-            break;
-        std::uint64_t name_at = 0;
-        if (!offset_of(u32(d + 12), name_at))
-            continue;
-        std::string name;
-        char c = 0;
-        while (name.size() < 260 && read(name_at + name.size(), 1, &c) && c != '\0')
-            name += c;
-        if (!name.empty() && c == '\0')
-            out.push_back(name);
-    }
-    return true;
-}
 
 inline bool read_imports_file(const std::wstring &path, std::vector<std::string> &out) {
     std::FILE *f = _wfopen(path.c_str(), L"rb");
