@@ -367,7 +367,8 @@ public:
             name, declaration, call_flags, flags(), state_, [&](std::size_t argument_bytes) {
                 std::error_code ec;
                 std::string message;
-                void *p = find(name, wanted::function, 0, ec, &message, argument_bytes);
+                void *p = find(name, wanted::function, 0, ec, &message,
+                               detail::decoration{argument_bytes, nullptr});
                 if (!p)
                     raise(ec, message);
                 return p;
