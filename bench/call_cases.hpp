@@ -19,6 +19,7 @@
 #include <string>
 
 #if CTYPES_BENCH_HAVE_LIBFFI
+#include <ctypes/dynamic.hpp>
 #include <ffi.h>
 #endif
 #if CTYPES_BENCH_HAVE_BOOST_DLL
@@ -114,6 +115,18 @@ struct ffi_calls {
 };
 #endif
 
+#if CTYPES_BENCH_HAVE_LIBFFI
+// Runtime-typed calls (<ctypes/dynamic.hpp>): declared from C text at run time, arguments
+// converted and checked per call; the fast path where the signature suits it, or libffi.
+struct dynamic_calls {
+    ctypes::dynamic_function add_fn, sum8_fn, scale_fn, noop_fn;
+    int add(int a, int b) const { return add_fn(a, b).as<int>(); }
+    int sum8(const int *v) const { return sum8_fn(v).as<int>(); }
+    double scale(double x, double f) const { return scale_fn(x, f).as<double>(); }
+    void noop() const { noop_fn(); }
+};
+#endif
+
 #if CTYPES_BENCH_HAVE_BOOST_DLL
 // Boost.DLL's import: a callable that keeps the library loaded through a shared_ptr.
 template <class Sig>
@@ -144,6 +157,8 @@ struct call_fixture {
     cdll_calls cdll_use_errno;
 #if CTYPES_BENCH_HAVE_LIBFFI
     ffi_calls libffi;
+    dynamic_calls dynamic;        // the fast path on x86-64 System V
+    dynamic_calls dynamic_libffi; // the same, every call through libffi
 #endif
 #if CTYPES_BENCH_HAVE_BOOST_DLL
     boost_calls boost_dll{CTYPES_BENCH_FIXTURE};
@@ -173,6 +188,14 @@ struct call_fixture {
         cdll_use_errno.noop = lib.get<void()>("noop", ctypes::use_errno);
 #if CTYPES_BENCH_HAVE_LIBFFI
         libffi.prepare(handle);
+        dynamic.add_fn = lib.get_dynamic("add", "int add(int, int)");
+        dynamic.sum8_fn = lib.get_dynamic("sum8", "int sum8(const int *values)");
+        dynamic.scale_fn = lib.get_dynamic("scale", "double scale(double x, double factor)");
+        dynamic.noop_fn = lib.get_dynamic("noop", "void noop(void)");
+        dynamic_libffi.add_fn = dynamic.add_fn.via_libffi();
+        dynamic_libffi.sum8_fn = dynamic.sum8_fn.via_libffi();
+        dynamic_libffi.scale_fn = dynamic.scale_fn.via_libffi();
+        dynamic_libffi.noop_fn = dynamic.noop_fn.via_libffi();
 #endif
         verify("direct", direct);
         verify("raw_pointer", raw);
@@ -181,6 +204,8 @@ struct call_fixture {
         verify("cdll_use_errno", cdll_use_errno);
 #if CTYPES_BENCH_HAVE_LIBFFI
         verify("libffi", libffi);
+        verify("dynamic", dynamic);
+        verify("dynamic_libffi", dynamic_libffi);
 #endif
 #if CTYPES_BENCH_HAVE_BOOST_DLL
         verify("boost_dll", boost_dll);
@@ -260,6 +285,8 @@ void for_each_impl(F &f) {
     f(Op{}, impl<&call_fixture::cdll_use_errno>{}, "cdll_use_errno");
 #if CTYPES_BENCH_HAVE_LIBFFI
     f(Op{}, impl<&call_fixture::libffi>{}, "libffi");
+    f(Op{}, impl<&call_fixture::dynamic>{}, "dynamic");
+    f(Op{}, impl<&call_fixture::dynamic_libffi>{}, "dynamic_libffi");
 #endif
 #if CTYPES_BENCH_HAVE_BOOST_DLL
     f(Op{}, impl<&call_fixture::boost_dll>{}, "boost_dll");

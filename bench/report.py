@@ -12,7 +12,7 @@ import sys
 BEGIN, END = "<!-- results:begin -->", "<!-- results:end -->"
 CALL_GROUPS = ("call_add", "call_sum8", "call_scale", "call_noop")
 CALL_ORDER = ("direct", "raw_pointer", "std_function", "cdll", "cdll_use_errno", "libffi",
-              "boost_dll", "python_ctypes", "python_cffi")
+              "dynamic", "dynamic_libffi", "boost_dll", "python_ctypes", "python_cffi")
 CASE_TEXT = {
     "direct": "direct call (linked, through the PLT)",
     "raw_pointer": "raw `dlsym` pointer",
@@ -20,6 +20,8 @@ CASE_TEXT = {
     "cdll": "ctypes-cpp `CDLL` function",
     "cdll_use_errno": "ctypes-cpp `CDLL` function, `use_errno`",
     "libffi": "libffi `ffi_call`, prepared cif",
+    "dynamic": "ctypes-cpp `dynamic_function` (fast path where it applies)",
+    "dynamic_libffi": "ctypes-cpp `dynamic_function`, through libffi",
     "boost_dll": "Boost.DLL `import`",
     "python_ctypes": "Python ctypes",
     "python_cffi": "Python cffi (ABI mode)",

@@ -138,6 +138,16 @@ struct symbol_name {
     long long requested = 0;
 };
 
+// What get_dynamic() needs from <ctypes/dynamic.hpp>, which specialises this for the declaration
+// types it takes; library.hpp itself stays free of libffi.
+template <class Decl, class = void>
+struct dynamic_lookup {
+    static_assert(dependent_false<Decl>,
+                  "ctypes: get_dynamic(name, declaration) needs #include <ctypes/dynamic.hpp> "
+                  "(and the ctypes::dynamic target), and a declaration given as a ctypes::cdef "
+                  "or a C declaration string");
+};
+
 } // namespace detail
 
 /// A loaded shared library (ctypes `CDLL`, `WinDLL`, `OleDLL`): the one template behind all
@@ -334,6 +344,35 @@ public:
     template <class Sig, class FnPolicy = Policy>
     function<Sig, FnPolicy> get(detail::symbol_name name, error_report &report) const {
         return get<Sig, FnPolicy>(name, load_flags::none, report);
+    }
+
+    /// Looks up a function whose signature is known only at run time (ctypes `argtypes` /
+    /// `restype`, cffi `ffi.cdef` + `ffi.dlopen`). Usable once <ctypes/dynamic.hpp> is included.
+    /// \param name the exported name (or a Windows ordinal, as get()).
+    /// \param declaration a ctypes::cdef that declares `name`, or one C declaration as a string:
+    /// `"double(double)"` or `"double cos(double)"`.
+    /// \param call_flags `use_errno`, `use_last_error`, `rethrow_callbacks`, as for get().
+    /// \return a ctypes::dynamic_function that keeps this library loaded.
+    /// \throws declaration_error when the declaration does not parse; error
+    /// (std::errc::invalid_argument) when it declares no such function or a type libffi cannot
+    /// pass; symbol_error and load_error as get().
+    /// \code
+    /// auto cos = libm.get_dynamic("cos", "double(double)");
+    /// double one = cos(0.0).as<double>();
+    /// \endcode
+    template <class Decl, class Dynamic = detail::dynamic_lookup<Decl>>
+    typename Dynamic::function_type get_dynamic(detail::symbol_name name, const Decl &declaration,
+                                                load_flags call_flags = load_flags::none) const {
+        return Dynamic::template make<Policy>(
+            name, declaration, call_flags, flags(), state_, [&](std::size_t argument_bytes) {
+                std::error_code ec;
+                std::string message;
+                void *p = find(name, wanted::function, 0, ec, &message,
+                               detail::decoration{argument_bytes, nullptr});
+                if (!p)
+                    raise(ec, message);
+                return p;
+            });
     }
 
     /// Looks up a library's free function as the deleter of ctypes::owned_ptr, for memory that

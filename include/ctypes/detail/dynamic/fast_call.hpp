@@ -1,0 +1,133 @@
+// ctypes-cpp: Python's ctypes for C++. MIT licensed, see LICENSE.
+#ifndef CTYPES_DETAIL_DYNAMIC_FAST_CALL_HPP
+#define CTYPES_DETAIL_DYNAMIC_FAST_CALL_HPP
+
+// The fast path: calls whose arguments all travel in registers, made without libffi. On x86-64
+// System V the integer registers (rdi, rsi, rdx, rcx, r8, r9) and the vector registers
+// (xmm0-xmm7) are handed out independently, each in parameter order, so calling any such
+// function through one pointer type taking six integers and eight doubles puts every argument
+// where the callee reads it: its integers and pointers in order in the integer registers, its
+// floats and doubles in order in the vector registers (a float in the low 32 bits), the unused
+// registers ignored. Integer results come back in rax, float and double ones in xmm0.
+// Narrow integers are passed sign- or zero-extended to 64 bits, which is what GCC and Clang
+// callees may assume. Windows x64 assigns registers by position instead and AArch64 is not
+// tested here: both use libffi for now.
+
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+
+#include "c_type.hpp"
+
+#if defined(__x86_64__) && !defined(_WIN32) && !defined(__CYGWIN__)
+#define CTYPES_DETAIL_FAST_CALL 1
+#else
+#define CTYPES_DETAIL_FAST_CALL 0
+#endif
+
+namespace ctypes::detail::dynamic {
+
+enum class reg_class : unsigned char { none, integer, sse_float, sse_double };
+
+inline constexpr std::size_t fast_integer_registers = 6;
+inline constexpr std::size_t fast_vector_registers = 8;
+
+inline reg_class class_of(const c_type &t) noexcept {
+    if (is_integer(t.kind) || t.kind == c_kind::pointer)
+        return t.size <= 8 ? reg_class::integer : reg_class::none;
+    if (t.kind == c_kind::float_type)
+        return reg_class::sse_float;
+    if (t.kind == c_kind::double_type)
+        return reg_class::sse_double;
+    return reg_class::none;
+}
+
+// Whether calls of `fn` can take the fast path: not variadic, every parameter an integer,
+// pointer, float or double within the register counts, the result one of those or void.
+inline bool fast_call_suits(const c_type &fn) noexcept {
+#if CTYPES_DETAIL_FAST_CALL
+    if (fn.variadic)
+        return false;
+    std::size_t ints = 0, vectors = 0;
+    for (const type_ptr &p : fn.params) {
+        const reg_class c = class_of(*p);
+        if (c == reg_class::none)
+            return false;
+        if (c == reg_class::integer ? ++ints > fast_integer_registers
+                                    : ++vectors > fast_vector_registers)
+            return false;
+    }
+    return fn.target->kind == c_kind::void_type || class_of(*fn.target) != reg_class::none;
+#else
+    (void)fn;
+    return false;
+#endif
+}
+
+// The 64-bit register image of an integer or pointer argument stored in its C width.
+inline std::uint64_t widen(const c_type &t, const void *p) noexcept {
+    switch (t.size) {
+    case 1: {
+        std::uint8_t v;
+        std::memcpy(&v, p, 1);
+        return t.is_signed ? static_cast<std::uint64_t>(static_cast<std::int8_t>(v)) : v;
+    }
+    case 2: {
+        std::uint16_t v;
+        std::memcpy(&v, p, 2);
+        return t.is_signed ? static_cast<std::uint64_t>(static_cast<std::int16_t>(v)) : v;
+    }
+    case 4: {
+        std::uint32_t v;
+        std::memcpy(&v, p, 4);
+        return t.is_signed ? static_cast<std::uint64_t>(static_cast<std::int32_t>(v)) : v;
+    }
+    default: {
+        std::uint64_t v;
+        std::memcpy(&v, p, 8);
+        return v;
+    }
+    }
+}
+
+#if CTYPES_DETAIL_FAST_CALL
+// Loads the registers and calls; writes rax (8 bytes) or xmm0 (4 or 8 bytes) to `result`.
+inline void fast_call(void *fn, const c_type &type, void *const *args, void *result) noexcept {
+    std::uint64_t i[fast_integer_registers] = {};
+    double d[fast_vector_registers] = {};
+    std::size_t ni = 0, nd = 0;
+    for (std::size_t k = 0; k < type.params.size(); ++k) {
+        const c_type &p = *type.params[k];
+        if (p.kind == c_kind::float_type) {
+            std::uint64_t bits = 0;
+            std::memcpy(&bits, args[k], 4);
+            std::memcpy(&d[nd++], &bits, 8);
+        } else if (p.kind == c_kind::double_type) {
+            std::memcpy(&d[nd++], args[k], 8);
+        } else {
+            i[ni++] = widen(p, args[k]);
+        }
+    }
+    using integer_fn = std::uint64_t (*)(std::uint64_t, std::uint64_t, std::uint64_t, std::uint64_t,
+                                         std::uint64_t, std::uint64_t, double, double, double,
+                                         double, double, double, double, double);
+    using vector_fn =
+        double (*)(std::uint64_t, std::uint64_t, std::uint64_t, std::uint64_t, std::uint64_t,
+                   std::uint64_t, double, double, double, double, double, double, double, double);
+    const reg_class r = class_of(*type.target);
+    if (r == reg_class::sse_float || r == reg_class::sse_double) {
+        const double v = reinterpret_cast<vector_fn>(fn)(i[0], i[1], i[2], i[3], i[4], i[5], d[0],
+                                                         d[1], d[2], d[3], d[4], d[5], d[6], d[7]);
+        std::memcpy(result, &v, r == reg_class::sse_float ? 4 : 8);
+    } else {
+        const std::uint64_t v = reinterpret_cast<integer_fn>(fn)(
+            i[0], i[1], i[2], i[3], i[4], i[5], d[0], d[1], d[2], d[3], d[4], d[5], d[6], d[7]);
+        if (type.target->kind != c_kind::void_type)
+            std::memcpy(result, &v, 8);
+    }
+}
+#endif
+
+} // namespace ctypes::detail::dynamic
+
+#endif

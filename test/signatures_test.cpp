@@ -1,0 +1,98 @@
+// The differential test of runtime-typed calls: hundreds of C functions with random signatures
+// (test/gen_signatures.py, seeded), each called through get<Sig>, through the fast path (where
+// the signature suits it) and through libffi; every result must agree with the typed call's.
+#include <ctypes/dynamic.hpp>
+
+#include <catch2/catch.hpp>
+
+#include <cstdint>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <type_traits>
+#include <vector>
+
+namespace {
+
+struct s_small {
+    std::int32_t a;
+    float b;
+};
+struct s_pair {
+    double x, y;
+};
+struct s_big {
+    std::int64_t v[4];
+};
+struct s_mixed {
+    std::uint8_t c;
+    std::int16_t s;
+    double d;
+};
+struct s_bytes {
+    std::uint8_t b[3];
+};
+union u_num {
+    std::int32_t i;
+    float f;
+};
+
+u_num make_u_num(std::int32_t i) {
+    u_num u;
+    u.i = i;
+    return u;
+}
+
+const unsigned char sig_bytes[16] = {3, 1, 4, 1, 5, 9, 2, 6, 5, 3, 5, 8, 9, 7, 9, 3};
+
+template <class R>
+bool same(const R &a, const R &b) {
+    if constexpr (std::is_arithmetic_v<R>)
+        return a == b;
+    else
+        return std::memcmp(&a, &b, sizeof(R)) == 0; // NOLINT: the same bits is the point
+}
+
+std::string read_text(const char *path) {
+    std::ifstream in(path, std::ios::binary);
+    std::ostringstream s;
+    s << in.rdbuf();
+    return s.str();
+}
+
+struct tally {
+    int functions = 0, fast = 0;
+    std::vector<std::string> disagree;
+};
+
+} // namespace
+
+#define SIGNATURE_CASE(name, R, Sig, args)                                                         \
+    {                                                                                              \
+        auto typed = lib.get<Sig>(name);                                                           \
+        auto dyn = lib.get_dynamic(name, decls);                                                   \
+        const R a = typed args;                                                                    \
+        const R b = dyn args.as<R>();                                                              \
+        const R c = dyn.via_libffi() args.as<R>();                                                 \
+        ++t.functions;                                                                             \
+        t.fast += dyn.uses_fast_path() ? 1 : 0;                                                    \
+        if (!same(a, b) || !same(a, c))                                                            \
+            t.disagree.push_back(name);                                                            \
+    }
+
+TEST_CASE("random signatures: get<Sig>, the fast path and libffi agree", "[dynamic][signatures]") {
+    const ctypes::CDLL lib{CTYPES_TEST_SIGNATURES};
+    const ctypes::cdef decls{read_text(CTYPES_TEST_SIGNATURES_DECLS)};
+    tally t;
+#include "signatures_calls.inc"
+    std::string names;
+    for (const std::string &n : t.disagree)
+        names += " " + n;
+    INFO("the calls disagree on" << names);
+    CHECK(t.disagree.empty());
+    CHECK(t.functions >= 500);
+#if defined(__x86_64__) && !defined(_WIN32)
+    CHECK(t.fast >= 150);
+#endif
+}
