@@ -58,11 +58,13 @@ enum : int {
     reg_r9 = 9
 };
 
+// A reference is a pointer in a register; sizeof is asked only of what is not a reference (a
+// reference to a function has no size).
 template <class T>
-inline constexpr bool is_integer_class = (std::is_integral_v<T> || std::is_enum_v<T> ||
-                                          std::is_pointer_v<T> || std::is_null_pointer_v<T> ||
-                                          std::is_reference_v<T>)&&(std::is_reference_v<T> ||
-                                                                    sizeof(T) <= 8);
+inline constexpr bool is_integer_class =
+    std::is_reference_v<T> ||
+    ((std::is_integral_v<T> || std::is_enum_v<T> || std::is_pointer_v<T> ||
+      std::is_null_pointer_v<T>)&&sizeof(std::conditional_t<std::is_reference_v<T>, char, T>) <= 8);
 template <class T>
 inline constexpr bool is_sse_class = std::is_same_v<T, float> || std::is_same_v<T, double>;
 
