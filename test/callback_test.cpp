@@ -639,10 +639,6 @@ TEST_CASE("an exception nobody collects ends the program when its thread ends",
 
 #endif
 
-// Not on 32-bit Windows yet: there, after the other callback tests in the same process, this
-// test intermittently crashed (a call into non-executable memory) and now hangs under wine32;
-// alone it passes. An open defect of the thunk pool on i686 Windows, not hidden elsewhere.
-#if !(defined(_WIN32) && (defined(__i386__) || defined(_M_IX86)))
 TEST_CASE("8 threads create, call and destroy callbacks concurrently", "[callback][threads]") {
     auto qsort = libc().get<qsort_type>("qsort");
     auto call_from_thread = fixture().get<int(int (*)(int), int)>("call_from_thread");
@@ -688,4 +684,3 @@ TEST_CASE("8 threads create, call and destroy callbacks concurrently", "[callbac
         th.join();
     CHECK(wrong.load() == 0);
 }
-#endif
