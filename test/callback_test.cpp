@@ -542,7 +542,7 @@ TEST_CASE("event loops: a function without a callback parameter rethrows too", "
     set_handler(nullptr);
 }
 
-TEST_CASE("nested: a callback that calls through the façade", "[callback]") {
+TEST_CASE("nested: a callback that calls through the facade", "[callback]") {
     auto qsort = libc().get<qsort_type>("qsort");
     auto integrate = fixture().get<double(double, double, double (*)(double), long)>("integrate");
     ctypes::callback<double(double)> bad_f([](double x) -> double {
