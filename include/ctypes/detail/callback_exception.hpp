@@ -69,6 +69,9 @@ struct parked_exception {
     }
 };
 
+// take_parked() removes and returns the parked exception (empty when there is none). park(e)
+// parks `e` unless one is parked already: the first exception of a foreign call wins, later ones
+// from the same call are most often the same failure again, so they are dropped.
 #if defined(_WIN32)
 // Not a thread_local object on Windows: mingw-w64's emulated TLS frees a thread's thread_local
 // storage before the destructors of its thread_local objects run, so the destructor would read
@@ -97,7 +100,6 @@ private:
     unsigned long saved_;
 };
 
-// Removes and returns the parked exception (empty when there is none).
 inline std::exception_ptr take_parked() noexcept {
     callback_pending = 0;
     last_error_kept kept;
@@ -113,10 +115,8 @@ inline std::exception_ptr take_parked() noexcept {
     return e;
 }
 
-// Parks `e` unless one is parked already: the first exception of a foreign call wins, later
-// ones from the same call are most often the same failure again, so they are dropped. When it
-// cannot be parked (no memory, no fiber-local slot), it is handed over at once as if its thread
-// ended, never lost in silence.
+// When `e` cannot be parked (no memory, no fiber-local slot), it is handed over at once as if its
+// thread ended, never lost in silence.
 inline void park(std::exception_ptr e) noexcept {
     if (!e)
         return;
@@ -140,14 +140,11 @@ inline std::exception_ptr &parked_slot() noexcept {
     return slot.value;
 }
 
-// Removes and returns the parked exception (empty when there is none).
 inline std::exception_ptr take_parked() noexcept {
     callback_pending = 0;
     return std::exchange(parked_slot(), nullptr);
 }
 
-// Parks `e` unless one is parked already: the first exception of a foreign call wins, later
-// ones from the same call are most often the same failure again, so they are dropped.
 inline void park(std::exception_ptr e) noexcept {
     std::exception_ptr &slot = parked_slot();
     if (!slot && e) {
