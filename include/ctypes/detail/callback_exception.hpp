@@ -73,9 +73,10 @@ struct parked_exception {
 // parks `e` unless one is parked already: the first exception of a foreign call wins, later ones
 // from the same call are most often the same failure again, so they are dropped.
 #if defined(_WIN32)
-// Not a thread_local object on Windows: mingw-w64's emulated TLS frees a thread's thread_local
-// storage before the destructors of its thread_local objects run, so the destructor would read
-// and write freed memory (heap corruption once another thread was handed that memory). The
+// Not a thread_local object on Windows: mingw-w64's emulated TLS can free a thread's
+// thread_local storage before the destructors of its thread_local objects run (GCC 12 on i686
+// does), so the destructor would read and write freed memory: heap corruption once another
+// thread was handed that memory. The
 // exception is parked in an object of its own instead, made when one is parked and deleted when
 // it is taken, held in a fiber-local slot whose callback Windows calls when the thread ends.
 inline void __stdcall end_parked(void *parked) noexcept {
