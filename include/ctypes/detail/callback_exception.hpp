@@ -83,9 +83,23 @@ inline void __stdcall end_parked(void *parked) noexcept {
     delete static_cast<parked_exception *>(parked);
 }
 
+// The slot's index is freed when the module holding this code is unloaded or the program exits:
+// FlsFree runs end_parked for every thread still holding an exception, so Windows never calls
+// back into an unloaded module when a thread ends.
+struct parked_fls_index {
+    unsigned long value = ::FlsAlloc(&end_parked);
+    parked_fls_index() noexcept = default;
+    ~parked_fls_index() {
+        if (value != win32::fls_out_of_indexes)
+            ::FlsFree(value);
+    }
+    parked_fls_index(const parked_fls_index &) = delete;
+    parked_fls_index &operator=(const parked_fls_index &) = delete;
+};
+
 inline unsigned long parked_index() noexcept {
-    static const unsigned long index = ::FlsAlloc(&end_parked);
-    return index;
+    static const parked_fls_index index;
+    return index.value;
 }
 
 // The Fls functions may set the thread's last error; the C caller's, and the one a

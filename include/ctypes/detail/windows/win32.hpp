@@ -69,6 +69,7 @@ CTYPES_DETAIL_IMPORT int CTYPES_DETAIL_WINAPI FlushInstructionCache(void *, cons
                                                                     ctypes::detail::win32::size_t_);
 CTYPES_DETAIL_IMPORT unsigned long
     CTYPES_DETAIL_WINAPI FlsAlloc(ctypes::detail::win32::fls_callback);
+CTYPES_DETAIL_IMPORT int CTYPES_DETAIL_WINAPI FlsFree(unsigned long);
 CTYPES_DETAIL_IMPORT void *CTYPES_DETAIL_WINAPI FlsGetValue(unsigned long);
 CTYPES_DETAIL_IMPORT int CTYPES_DETAIL_WINAPI FlsSetValue(unsigned long, void *);
 }
