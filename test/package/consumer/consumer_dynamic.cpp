@@ -7,13 +7,7 @@
 #include <cstdio>
 #include <cstring>
 
-#if defined(__APPLE__)
-#define CONSUMER_LIBM "libSystem.B.dylib"
-#define CONSUMER_LIBZ "libz.1.dylib"
-#else
-#define CONSUMER_LIBM "libm.so.6"
-#define CONSUMER_LIBZ "libz.so.1"
-#endif
+#include "consumer_libraries.h"
 
 int main() {
     ctypes::CDLL libm{CONSUMER_LIBM};
@@ -23,6 +17,7 @@ int main() {
         std::fprintf(stderr, "consumer_dynamic: cos(0) gave %g, not 1\n", one);
         return 1;
     }
+#ifdef CONSUMER_LIBZ
     ctypes::CDLL libz{CONSUMER_LIBZ};
     const ctypes::cdef zlib{"typedef unsigned long uLong; typedef unsigned int uInt;"
                             "uLong crc32(uLong crc, const unsigned char *buf, uInt len);"};
@@ -34,6 +29,8 @@ int main() {
         std::fprintf(stderr, "consumer_dynamic: crc32(\"hello\") gave %#lx\n", crc);
         return 1;
     }
+    std::printf("consumer_dynamic: crc32(\"hello\") = %#lx\n", crc);
+#endif
     try {
         (void)libm.get_dynamic("cos", "double cos(double");
         std::fprintf(stderr, "consumer_dynamic: a bad declaration did not fail\n");
@@ -41,6 +38,6 @@ int main() {
     } catch (const ctypes::declaration_error &e) {
         std::printf("consumer_dynamic: %s\n", e.what());
     }
-    std::printf("consumer_dynamic: cos(0) = %g, crc32(\"hello\") = %#lx\n", one, crc);
+    std::printf("consumer_dynamic: cos(0) = %g\n", one);
     return 0;
 }
