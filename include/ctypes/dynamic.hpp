@@ -833,7 +833,8 @@ public:
     /// \return the result as a ctypes::value (void for a `void` function).
     /// \throws error (std::errc::invalid_argument) naming the function and the parameter when
     /// the count is wrong or an argument does not fit, before anything is called; whatever the
-    /// policy's result check throws (hresult_error for OleDLL); an exception a callback parked.
+    /// policy's result check throws (call_error for the errno and status checks, hresult_error
+    /// for OleDLL); an exception a callback parked.
     template <class... X>
     value operator()(const X &...args) const {
         static_assert((true && ... && detail::dynamic::is_dynamic_arg<X>),
