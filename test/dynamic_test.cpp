@@ -702,11 +702,17 @@ TEST_CASE("cdef bounds what untrusted text may build", "[dynamic][cdef][limits]"
         chain += "typedef p" + std::to_string(i - 1) + " *p" + std::to_string(i) + ";\n";
     CHECK_THAT(error_of(chain),
                Catch::Contains("line 201, column") && Catch::Contains("at most 200"));
-    CHECK_THAT(error_of("char a[1099511627776][1099511627776];"),
-               Catch::Contains("column 7: found an array of 1099511627776 char[1099511627776]"));
-    CHECK_THAT(error_of("char a[1099511627777];"), Catch::Contains("array size of 1099511627777"));
-    CHECK_THAT(error_of("struct s { char a[1099511627776]; char b[1099511627776]; };"),
-               Catch::Contains("column 1: found struct s of more than 1099511627776 bytes"));
+    // The largest object is 2^40 bytes (2^27 with a 32-bit size_t).
+    const std::string most = std::to_string(d::max_object_size);
+    const std::string more = std::to_string(d::max_object_size + 1);
+    CHECK_THAT(error_of("char a[" + most + "][" + most + "];"),
+               Catch::Contains("column 7: found an array of " + most + " char[" + most +
+                               "] of "
+                               "more than " +
+                               most + " bytes"));
+    CHECK_THAT(error_of("char a[" + more + "];"), Catch::Contains("array size of " + more));
+    CHECK_THAT(error_of("struct s { char a[" + most + "]; char b[" + most + "]; };"),
+               Catch::Contains("column 1: found struct s of more than " + most + " bytes"));
     CHECK_THAT(error_of("int " + std::string(2000, 'x') + ";"),
                Catch::Contains("found an identifier of 2000 characters, expected at most 1024"));
     // Names that would grow exponentially through typedefs stay short, and fast.
