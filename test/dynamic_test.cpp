@@ -668,3 +668,214 @@ TEST_CASE("register-only signatures take the fast path, others libffi", "[dynami
     CHECK(cosf(0.5f).as<float>() == cosf.via_libffi()(0.5f).as<float>());
     CHECK(cosf(0.5f).as<float>() == libm.get<float(float)>("cosf")(0.5f));
 }
+
+TEST_CASE("cdef bounds what untrusted text may build", "[dynamic][cdef][limits]") {
+    const auto error_of = [](const std::string &text) -> std::string {
+        try {
+            ctypes::cdef d{text};
+        } catch (const ctypes::declaration_error &e) {
+            return e.what();
+        }
+        return "no error";
+    };
+    namespace d = ctypes::detail::dynamic;
+    // Nesting: parentheses in constants and declarators, operators, records, parameter lists.
+    CHECK_THAT(
+        error_of("enum { A = " + std::string(100000, '(') + "1" + std::string(100000, ')') + " };"),
+        Catch::Contains("line 1, column 268: found '(' nested more than 256 levels deep"));
+    CHECK_THAT(error_of("enum { A = " + std::string(100000, '-') + "1 };"),
+               Catch::Contains("found '-' nested more than 256 levels deep"));
+    CHECK_THAT(error_of("int " + std::string(100000, '(') + "x" + std::string(100000, ')') + ";"),
+               Catch::Contains("nested more than 256 levels deep"));
+    std::string records;
+    for (int i = 0; i < 300; ++i)
+        records += "struct s" + std::to_string(i) + " { ";
+    CHECK_THAT(error_of(records), Catch::Contains("found 'struct' nested more than 256"));
+    std::string params = "int f";
+    for (int i = 0; i < 300; ++i)
+        params += "(int (*)";
+    CHECK_THAT(error_of(params), Catch::Contains("nested more than 256 levels deep"));
+    // Types: pointer levels, typedef chains, sizes.
+    CHECK_THAT(error_of("int " + std::string(100000, '*') + "p;"),
+               Catch::Contains("found more than 200 levels of '*'"));
+    std::string chain = "typedef int *p0;\n";
+    for (int i = 1; i < 300; ++i)
+        chain += "typedef p" + std::to_string(i - 1) + " *p" + std::to_string(i) + ";\n";
+    CHECK_THAT(error_of(chain),
+               Catch::Contains("line 201, column") && Catch::Contains("at most 200"));
+    // The largest object is 2^40 bytes (2^27 with a 32-bit size_t).
+    const std::string most = std::to_string(d::max_object_size);
+    const std::string more = std::to_string(d::max_object_size + 1);
+    CHECK_THAT(error_of("char a[" + most + "][" + most + "];"),
+               Catch::Contains("column 7: found an array of " + most + " char[" + most +
+                               "] of "
+                               "more than " +
+                               most + " bytes"));
+    CHECK_THAT(error_of("char a[" + more + "];"), Catch::Contains("array size of " + more));
+    CHECK_THAT(error_of("struct s { char a[" + most + "]; char b[" + most + "]; };"),
+               Catch::Contains("column 1: found struct s of more than " + most + " bytes"));
+    CHECK_THAT(error_of("int " + std::string(2000, 'x') + ";"),
+               Catch::Contains("found an identifier of 2000 characters, expected at most 1024"));
+    // Names that would grow exponentially through typedefs stay short, and fast.
+    std::string spelled = "typedef void (*t0)(int, int);\n";
+    for (int i = 1; i < 60; ++i) {
+        const std::string prev = "t" + std::to_string(i - 1);
+        spelled += "typedef void (*t" + std::to_string(i) + ")(" + prev + ", " + prev + ", " +
+                   prev + ");\n";
+    }
+    const ctypes::cdef names{spelled};
+    CHECK(names.size_of("t59") == sizeof(void *));
+    CHECK(names.type("t59")->name.size() <= d::max_name_length);
+    CHECK_THAT(names.type("t59")->name, Catch::EndsWith("..."));
+    // A record larger than libffi's bound is refused by value, and taken by pointer.
+    ctypes::CDLL libc{libc_name};
+    const ctypes::cdef large{"struct large { char bytes[65537]; }; "
+                             "int abs(struct large); int labs(struct large *);"};
+    CHECK_THROWS_WITH(libc.get_dynamic("abs", large),
+                      Catch::Contains("argument 1 (struct large) cannot be passed: struct large "
+                                      "is 65537 bytes: records of more than 65536 bytes"));
+    CHECK(libc.get_dynamic("labs", large).arity() == 1);
+}
+
+TEST_CASE("self-referential structs live as long as the functions that use them",
+          "[dynamic][cdef]") {
+    ctypes::CDLL libc{libc_name};
+    // Inline: the declaration's own records go with the function (LeakSanitizer checks that).
+    auto f = libc.get_dynamic("free", "void free(struct node { struct node *next; int v; } *)");
+    const auto &node = *f.c_type()->params[0]->target;
+    REQUIRE(node.fields.size() == 2);
+    CHECK(node.fields[0].type->target.get() == &node);
+    CHECK(f(nullptr).is_void());
+    // Through a cdef: the records keep their members while a function uses them, after the
+    // cdef itself has gone.
+    ctypes::dynamic_function g;
+    {
+        const ctypes::cdef decls{"struct a { struct b *b; }; struct b { struct a *a; long n; };"
+                                 "void free(struct b *);"};
+        g = libc.get_dynamic("free", decls);
+    }
+    const auto &b = *g.c_type()->params[0]->target;
+    REQUIRE(b.fields.size() == 2);
+    CHECK(b.fields[0].type->target->fields.size() == 1);
+    CHECK(g(nullptr).is_void());
+}
+
+namespace {
+
+struct fastcall_style {
+    template <class R, class... A>
+    using pointer = R (*)(A...);
+    template <class R, class... A>
+    using variadic_pointer = R (*)(A..., ...);
+    static std::string decorate(const std::string &name, std::size_t bytes) {
+        return "@" + name + "@" + std::to_string(bytes);
+    }
+};
+
+int triple(int x) {
+    return 3 * x;
+}
+
+// The decoration get_dynamic asks the lookup for under Policy, for an inline declaration.
+template <class Policy>
+ctypes::detail::decoration decoration_of_dynamic(const std::string &declaration) {
+    ctypes::detail::decoration seen;
+    seen.argument_bytes = 12345;
+    const ctypes::dynamic_function f = ctypes::detail::dynamic_lookup<std::string>::make<Policy>(
+        "triple", declaration, ctypes::load_flags::none, ctypes::load_flags::none, nullptr,
+        [&](ctypes::detail::decoration d) {
+            seen = d;
+            return reinterpret_cast<void *>(&triple);
+        });
+    if (f.arity() == 1 && !f.is_variadic()) // what `triple` really takes
+        CHECK(f(7).as<int>() == 21);
+    return seen;
+}
+
+} // namespace
+
+TEST_CASE("get_dynamic decorates names as get<Sig> does", "[dynamic]") {
+    namespace c = ctypes::detail;
+    using stdcall = ctypes::policy<ctypes::stdcall_convention, ctypes::plain_result>;
+    using fastcall = ctypes::policy<fastcall_style, ctypes::plain_result>;
+    const auto plain = decoration_of_dynamic<ctypes::cdll_policy>("int(int)");
+    CHECK(plain.argument_bytes == c::no_decoration);
+    // Each parameter takes whole 4-byte slots, as stdcall_argument_bytes counts them.
+    const auto std_bytes = decoration_of_dynamic<stdcall>("int(int, char, double, short)");
+    CHECK(std_bytes.argument_bytes == c::stdcall_argument_bytes<int(int, char, double, short)>());
+    CHECK(std_bytes.rule == nullptr);
+    const auto own = decoration_of_dynamic<fastcall>("int(int, long long)");
+    CHECK(own.argument_bytes == c::stdcall_argument_bytes<int(int, long long)>());
+    REQUIRE(own.rule != nullptr);
+    CHECK(own.rule("triple", own.argument_bytes) ==
+          "@triple@" + std::to_string(own.argument_bytes));
+    // As the typed decoration_of says for the same signatures.
+    CHECK(c::decoration_of<int(int, long long), fastcall_style>().argument_bytes ==
+          own.argument_bytes);
+    CHECK(decoration_of_dynamic<stdcall>("int(int, ...)").argument_bytes == c::no_decoration);
+}
+
+namespace {
+
+struct below_hundred {
+    void operator()(const ctypes::value &v, const ctypes::call_context &c) const {
+        if (v.as<long long>() >= 100)
+            throw std::range_error(c.function() + " gave " + std::to_string(v.as<long long>()));
+    }
+};
+
+} // namespace
+
+TEST_CASE("dynamic functions apply the typed path's result checks", "[dynamic][posix]") {
+    using ctypes::checked_with;
+    ctypes::basic_library<checked_with<ctypes::minus_one_errno_check>> minus_one{libc_name};
+    auto unlink = minus_one.get_dynamic("unlink", "int unlink(const char *)");
+    try {
+        unlink("/nonexistent/ctypes-dynamic-check");
+        FAIL("no call_error");
+    } catch (const ctypes::call_error &e) {
+        CHECK(e.code() == std::errc::no_such_file_or_directory);
+        CHECK_THAT(e.what(), Catch::Contains("unlink"));
+    }
+    CHECK_THROWS_WITH(minus_one.get_dynamic("cos", "double cos(double)"),
+                      "ctypes: 'cos' is checked by minus_one_errno_check, which takes a signed "
+                      "integer result, but it returns double");
+
+    ctypes::basic_library<checked_with<ctypes::null_errno_check>> null_ptr{libc_name};
+    auto fopen =
+        null_ptr.get_dynamic("fopen", "FILE *fopen(const char *, const char *)", ctypes::use_errno);
+    CHECK_THROWS_AS(fopen("/nonexistent/ctypes-dynamic-check", "r"), ctypes::call_error);
+    CHECK_THROWS_WITH(null_ptr.get_dynamic("abs", "int abs(int)"),
+                      Catch::Contains("which takes a pointer result, but it returns int"));
+
+    ctypes::basic_library<checked_with<ctypes::status_check<std::generic_category>>> status{
+        libc_name};
+    auto abs = status.get_dynamic("abs", "int abs(int)");
+    CHECK(abs(0).as<int>() == 0);
+    try {
+        abs(-2);
+        FAIL("no call_error");
+    } catch (const ctypes::call_error &e) {
+        CHECK(e.code() == std::error_code(2, std::generic_category()));
+    }
+
+    ctypes::basic_library<checked_with<ctypes::errcheck<below_hundred>>> user{libc_name};
+    auto labs = user.get_dynamic("labs", "long labs(long)");
+    CHECK(labs(-99L).as<long>() == 99);
+    CHECK_THROWS_WITH(labs(-100L), "labs gave 100");
+    CHECK_THROWS_WITH(user.get_dynamic("srand", "void srand(unsigned)"),
+                      Catch::Contains("checked by errcheck, which takes a non-void result"));
+}
+
+TEST_CASE("a stdcall dynamic_callback is called by C as stdcall", "[dynamic][callback]") {
+    // call_stdcall calls f(i, b) for i < times through a stdcall pointer: on 32-bit x86 a cdecl
+    // closure would leave the stack 8 bytes off each time; elsewhere stdcall is cdecl.
+    ctypes::CDLL lib{CTYPES_TEST_CALLBACKS};
+    auto call = lib.get_dynamic("call_stdcall", "long call_stdcall(int (*)(int, int), int, int)");
+    ctypes::dynamic_callback minus{
+        "int(int, int)",
+        [](const std::vector<ctypes::value> &a) { return a[0].as<int>() - a[1].as<int>(); },
+        ctypes::stdcall_convention{}};
+    CHECK(call(minus.get(), 1, 1000).as<long>() == 999 * 1000 / 2 - 1000);
+    CHECK(minus.signature() == "int(*)(int, int)");
+}

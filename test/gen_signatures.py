@@ -111,6 +111,9 @@ def result_expr(r):
     }.get(r)
 
 
+PARTS = 4
+
+
 def main():
     seed, count, out = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3]
     rng = random.Random(seed)
@@ -194,8 +197,20 @@ def main():
         f.write("\n".join(c_lines) + "\n")
     with open(out + "/signatures_decls.h", "w") as f:
         f.write("\n".join(decls) + "\n")
+    # The calls in PARTS groups, one per TEST_CASE of signatures_test.cpp (which includes this
+    # file once per part with SIGNATURE_PART set), so that ctest runs them in parallel; each
+    # group also says how many calls it holds.
+    body = calls[1:]
+    lines = [calls[0], "#ifndef SIGNATURE_TOTAL", "#define SIGNATURE_TOTAL %d" % len(body),
+             "#define SIGNATURE_PARTS %d" % PARTS, "#endif"]
+    for part in range(PARTS):
+        group = body[part * len(body) // PARTS:(part + 1) * len(body) // PARTS]
+        lines.append("#%s SIGNATURE_PART == %d" % ("if" if part == 0 else "elif", part))
+        lines.append("t.expected = %d;" % len(group))
+        lines += group
+    lines.append("#endif")
     with open(out + "/signatures_calls.inc", "w") as f:
-        f.write("\n".join(calls) + "\n")
+        f.write("\n".join(lines) + "\n")
 
 
 if __name__ == "__main__":

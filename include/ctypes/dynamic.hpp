@@ -34,6 +34,7 @@
 #include "function.hpp"
 #include "library.hpp"
 #include "policy.hpp"
+#include "result_check.hpp"
 
 namespace ctypes {
 
@@ -126,7 +127,7 @@ class cdef {
 public:
     /// Reads `text`. \throws declaration_error (line, column, found, expected) when it does not
     /// parse; nothing is kept then.
-    explicit cdef(std::string_view text = {}) : d_(new detail::dynamic::declarations, &release) {
+    explicit cdef(std::string_view text = {}) : d_(detail::dynamic::make_declarations()) {
         add(text);
     }
 
@@ -208,27 +209,17 @@ public:
                                            "' is declared in the cdef declarations" +
                                            detail::did_you_mean(names, name));
         }
-        return it->second;
+        return detail::dynamic::keeping(d_, it->second);
     }
     detail::dynamic::type_ptr type(std::string_view name) const {
         return detail::dynamic::parsing("the type name " + detail::dynamic::quote_text(name), [&] {
             detail::dynamic::parser p(*d_, detail::dynamic::lexer(name).run());
-            return p.type_name_only();
+            return detail::dynamic::keeping(d_, p.type_name_only());
         });
     }
     /// \endcond
 
 private:
-    // A struct that points to itself (`struct node { struct node *next; }`) owns itself through
-    // the pointer type: when the last copy of the declarations goes, its members are dropped to
-    // break the cycle. Records still used by functions keep their size and alignment, all that a
-    // call needs once it is prepared.
-    static void release(detail::dynamic::declarations *d) noexcept {
-        for (auto &tag : d->tags)
-            tag.second->fields.clear();
-        delete d;
-    }
-
     detail::dynamic::type_ptr complete(std::string_view name) const {
         detail::dynamic::type_ptr t = type(name);
         if (!t->complete || t->kind == detail::dynamic::c_kind::void_type ||
@@ -256,7 +247,7 @@ private:
         return nullptr;
     }
 
-    std::shared_ptr<detail::dynamic::declarations> d_;
+    detail::dynamic::declarations_ptr d_;
 };
 
 /// The result of a dynamic_function call: a C value of the function's result type, read with
@@ -743,13 +734,29 @@ ffi_type *promote(const X &x, arg_slot &s, void *&where, const call_site &at, st
     }
 }
 
-using result_checker = void (*)(const value &, const std::string &);
+// A policy's result check applied to a dynamic_function's result.
+using result_checker = void (*)(const value &, const call_context &);
 
 template <class Check>
+struct is_status_check : std::false_type {};
+template <auto Category, auto... Success>
+struct is_status_check<status_check<Category, Success...>> : std::true_type {};
+template <class Check>
+struct is_errcheck : std::false_type {};
+template <class F>
+struct is_errcheck<errcheck<F>> : std::true_type {};
+
+// The checker of a policy's result check for a function returning `result`: the typed path's
+// checks, each given the result as the C++ type it takes (an errcheck<F>'s F the ctypes::value).
+// A result the check cannot take is refused at lookup.
+template <class Check>
 result_checker checker_for(const c_type &result, const std::string &name) {
+    const auto refuse = [&](const char *check, const char *wanted) {
+        throw_invalid("ctypes: '" + name + "' is checked by " + check + ", which takes " + wanted +
+                      " result, but it returns " + result.name);
+    };
     if constexpr (!Check::checks) {
-        (void)result;
-        (void)name;
+        (void)refuse;
         return nullptr;
     } else if constexpr (std::is_same_v<Check, hresult_check>) {
         if (!is_integer(result.kind) || result.size != 4 || !result.is_signed)
@@ -759,13 +766,39 @@ result_checker checker_for(const c_type &result, const std::string &name) {
                           result.name +
                           ": declare it as returning long (Windows) "
                           "or int32_t");
-        return [](const value &v, const std::string &function) {
-            hresult_check::check(v.as<std::int32_t>(), function);
+        return [](const value &v, const call_context &c) {
+            hresult_check::check(v.as<std::int32_t>(), c.function());
         };
+    } else if constexpr (std::is_same_v<Check, minus_one_errno_check>) {
+        if (!is_integer(result.kind) || !result.is_signed)
+            refuse("minus_one_errno_check", "a signed integer");
+        return [](const value &v, const call_context &c) {
+            minus_one_errno_check::check(v.as<long long>(), c);
+        };
+    } else if constexpr (std::is_same_v<Check, null_errno_check>) {
+        if (result.kind != c_kind::pointer)
+            refuse("null_errno_check", "a pointer");
+        return [](const value &v, const call_context &c) {
+            null_errno_check::check(v.as<const void *>(), c);
+        };
+    } else if constexpr (is_status_check<Check>::value) {
+        if (!is_integer(result.kind))
+            refuse("status_check", "an integer");
+        return [](const value &v, const call_context &c) {
+            if (v.is_signed())
+                Check::check(v.as<long long>(), c.function());
+            else
+                Check::check(v.as<unsigned long long>(), c.function());
+        };
+    } else if constexpr (is_errcheck<Check>::value) {
+        if (result.kind == c_kind::void_type)
+            refuse("errcheck", "a non-void");
+        return [](const value &v, const call_context &c) { Check::check(v, c); };
     } else {
         throw_invalid("ctypes: '" + name +
-                      "': a dynamic_function applies no result check but "
-                      "the HRESULT one; use a policy with plain_result and check the value");
+                      "': a dynamic_function applies hresult_check, minus_one_errno_check, "
+                      "null_errno_check, status_check and errcheck<F> only; use a policy with "
+                      "plain_result and check the value");
     }
 }
 
@@ -800,7 +833,8 @@ public:
     /// \return the result as a ctypes::value (void for a `void` function).
     /// \throws error (std::errc::invalid_argument) naming the function and the parameter when
     /// the count is wrong or an argument does not fit, before anything is called; whatever the
-    /// policy's result check throws (hresult_error for OleDLL); an exception a callback parked.
+    /// policy's result check throws (call_error for the errno and status checks, hresult_error
+    /// for OleDLL); an exception a callback parked.
     template <class... X>
     value operator()(const X &...args) const {
         static_assert((true && ... && detail::dynamic::is_dynamic_arg<X>),
@@ -969,7 +1003,7 @@ private:
             detail::rethrow_parked();
         result.narrow();
         if (check_)
-            check_(result, name_);
+            check_(result, call_context(name_, flags()));
         return result;
     }
 
@@ -1069,18 +1103,19 @@ inline std::shared_ptr<prepared_signature> prepare(const type_ptr &fn, ffi_abi a
     return sig;
 }
 
+// N of `name@N` for a C function type, counted as stdcall_argument_bytes counts a C++ one.
 inline std::size_t argument_bytes(const c_type &fn) {
     std::size_t bytes = 0;
     for (const type_ptr &p : fn.params)
-        bytes += align_up(p->size, 4);
+        bytes += round_to_slots(p->size);
     return bytes;
 }
 
 // An inline declaration: `double(double)` or `double cos(double)`.
 inline type_ptr inline_function(std::string_view text, const std::string &name) {
-    declarations scratch;
+    const declarations_ptr scratch = make_declarations();
     auto decl = parsing("the declaration " + quote_text(text) + " of '" + name + "'", [&] {
-        parser p(scratch, lexer(text).run());
+        parser p(*scratch, lexer(text).run());
         return p.single_declaration();
     });
     if (decl.second->kind != c_kind::function)
@@ -1089,7 +1124,7 @@ inline type_ptr inline_function(std::string_view text, const std::string &name) 
     if (!decl.first.empty() && decl.first != name)
         throw_invalid("ctypes: the declaration " + quote_text(text) + " declares '" + decl.first +
                       "', not '" + name + "'");
-    return decl.second;
+    return keeping(scratch, decl.second);
 }
 
 template <class Decl>
@@ -1217,7 +1252,10 @@ value callback_result(R &&r) {
 /// call does so), exactly as for ctypes::callback. The C caller then sees a zero result.
 ///
 /// Move-only; the function pointer is valid while the object lives. Calls from many threads at
-/// once are safe if the callable is. The calling convention is the platform's C one (cdecl).
+/// once are safe if the callable is. The calling convention is the platform's C one (cdecl,
+/// CFUNCTYPE) unless a convention is given: `ctypes::stdcall_convention{}` makes a stdcall
+/// closure (WINFUNCTYPE), which differs from cdecl on 32-bit x86 only (there libffi's
+/// FFI_STDCALL: the callback pops its arguments), on Windows and Linux alike.
 /// \see https://docs.python.org/3/library/ctypes.html#callback-functions
 /// \code
 /// ctypes::dynamic_callback cmp{"int(const void *, const void *)",
@@ -1235,14 +1273,20 @@ public:
     /// when it is not a function type or libffi cannot make a closure of it (a record with a
     /// layout libffi cannot reproduce, an incomplete type); std::bad_alloc when libffi has no
     /// closure memory.
-    template <class F>
-    dynamic_callback(std::string_view type, F &&f)
-        : dynamic_callback(cdef(), type, std::forward<F>(f)) {}
+    /// \param convention `ctypes::cdecl_convention{}` (the default) or
+    /// `ctypes::stdcall_convention{}`; any other type is rejected at compile time.
+    template <class F, class Conv = cdecl_convention>
+    dynamic_callback(std::string_view type, F &&f, Conv convention = {})
+        : dynamic_callback(cdef(), type, std::forward<F>(f), convention) {}
 
     /// As above, with the names `decls` declares: a typedef of a function pointer type
     /// (`"XML_StartElementHandler"`), or a type written with its typedefs.
-    template <class F>
-    dynamic_callback(const cdef &decls, std::string_view type, F &&f) {
+    template <class F, class Conv = cdecl_convention>
+    dynamic_callback(const cdef &decls, std::string_view type, F &&f, Conv convention = {}) {
+        static_assert(detail::is_callback_convention<Conv>,
+                      "ctypes: a dynamic_callback's convention must be ctypes::cdecl_convention "
+                      "(CFUNCTYPE) or ctypes::stdcall_convention (WINFUNCTYPE); pass one of those");
+        (void)convention;
         detail::dynamic::type_ptr t = decls.type(type);
         if (t->kind == detail::dynamic::c_kind::pointer &&
             t->target->kind == detail::dynamic::c_kind::function)
@@ -1250,7 +1294,8 @@ public:
         if (t->kind != detail::dynamic::c_kind::function)
             detail::dynamic::throw_invalid(
                 "ctypes: a dynamic_callback needs a function type, not " + t->name);
-        make(t, std::string(type), wrap(std::forward<F>(f)));
+        make(t, std::string(type), wrap(std::forward<F>(f)),
+             detail::dynamic::abi_of<Conv>(t->variadic));
     }
 
     /// Moves the closure; the moved-from object holds none (get() is null). Throws nothing.
@@ -1289,7 +1334,7 @@ private:
     }
 
     void make(const detail::dynamic::type_ptr &fn, std::string name,
-              std::function<value(const std::vector<value> &)> call) {
+              std::function<value(const std::vector<value> &)> call, ffi_abi abi) {
         using namespace detail::dynamic;
         auto st = std::make_unique<closure_state>();
         st->type = fn;
@@ -1297,7 +1342,7 @@ private:
         st->call = std::move(call);
         if (fn->variadic)
             throw_invalid("ctypes: a dynamic_callback cannot be variadic ('" + st->name + "')");
-        st->signature = prepare(fn, FFI_DEFAULT_ABI, st->name);
+        st->signature = prepare(fn, abi, st->name);
         st->closure = static_cast<ffi_closure *>(ffi_closure_alloc(sizeof(ffi_closure), &st->code));
         if (!st->closure)
             throw std::bad_alloc();
@@ -1332,10 +1377,10 @@ struct dynamic_lookup<Decl, std::void_t<decltype(dynamic::declaration_source<Dec
         const ffi_abi abi = dynamic::abi_of<convention>(fn->variadic);
         auto sig = dynamic::prepare(fn, abi, label);
         auto check = dynamic::checker_for<typename Policy::result_check>(*fn->target, label);
-        std::size_t bytes = no_decoration;
-        if (decorates_names<convention>::value && !fn->variadic)
-            bytes = dynamic::argument_bytes(*fn);
-        void *p = find(bytes);
+        // The typed lookup's decoration (stdcall's `_name@N`, a convention's own `decorate`),
+        // from the declaration's bytes of arguments.
+        void *p = find(fn->variadic ? decoration{}
+                                    : decoration_for<convention>(dynamic::argument_bytes(*fn)));
         return dynamic_function(p, std::move(sig), library_flags | call_flags, state, label, check);
     }
 };

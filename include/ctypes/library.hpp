@@ -364,11 +364,10 @@ public:
     typename Dynamic::function_type get_dynamic(detail::symbol_name name, const Decl &declaration,
                                                 load_flags call_flags = load_flags::none) const {
         return Dynamic::template make<Policy>(
-            name, declaration, call_flags, flags(), state_, [&](std::size_t argument_bytes) {
+            name, declaration, call_flags, flags(), state_, [&](detail::decoration decoration) {
                 std::error_code ec;
                 std::string message;
-                void *p = find(name, wanted::function, 0, ec, &message,
-                               detail::decoration{argument_bytes, nullptr});
+                void *p = find(name, wanted::function, 0, ec, &message, decoration);
                 if (!p)
                     raise(ec, message);
                 return p;

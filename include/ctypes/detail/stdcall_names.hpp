@@ -82,11 +82,13 @@ std::string call_decorate(const std::string &name, std::size_t bytes) {
     return Convention::decorate(name, bytes);
 }
 
-// The decoration of a lookup of Sig under Convention: none when the convention does not decorate
-// or Sig is variadic (variadic functions are cdecl whatever the convention).
-template <class Sig, class Convention>
-constexpr decoration decoration_of() noexcept {
-    if constexpr (!decorates_names<Convention>::value || signature<Sig>::is_variadic) {
+// The decoration of a lookup under Convention of a signature of `argument_bytes` bytes of
+// arguments: none when the convention does not decorate. The typed lookups (decoration_of) and
+// the runtime-typed ones (get_dynamic, which counts the bytes from a C declaration) share it.
+template <class Convention>
+constexpr decoration decoration_for(std::size_t argument_bytes) noexcept {
+    if constexpr (!decorates_names<Convention>::value) {
+        (void)argument_bytes;
         return decoration{};
     } else if constexpr (has_decorate<Convention>::value) {
         constexpr bool usable = std::is_invocable_r_v<std::string, decltype(&Convention::decorate),
@@ -96,12 +98,22 @@ constexpr decoration decoration_of() noexcept {
                       "(const std::string &name, std::size_t argument_bytes) and returning the "
                       "decorated export name as a std::string");
         if constexpr (usable)
-            return decoration{stdcall_argument_bytes<Sig>(), &call_decorate<Convention>};
+            return decoration{argument_bytes, &call_decorate<Convention>};
         else
             return decoration{};
     } else {
-        return decoration{stdcall_argument_bytes<Sig>(), nullptr};
+        return decoration{argument_bytes, nullptr};
     }
+}
+
+// The decoration of a lookup of Sig under Convention: none when the convention does not decorate
+// or Sig is variadic (variadic functions are cdecl whatever the convention).
+template <class Sig, class Convention>
+constexpr decoration decoration_of() noexcept {
+    if constexpr (signature<Sig>::is_variadic)
+        return decoration{};
+    else
+        return decoration_for<Convention>(stdcall_argument_bytes<Sig>());
 }
 
 // How far a lookup searches for a decorated export with another N, to report a wrong signature

@@ -6,15 +6,7 @@
 #include <cstdio>
 #include <cstring>
 
-#if defined(_WIN32)
-#define CONSUMER_LIBM "ucrtbase.dll"
-#elif defined(__APPLE__)
-#define CONSUMER_LIBM "libSystem.B.dylib"
-#define CONSUMER_LIBZ "libz.1.dylib"
-#else
-#define CONSUMER_LIBM "libm.so.6"
-#define CONSUMER_LIBZ "libz.so.1"
-#endif
+#include "consumer_libraries.h"
 
 int main() {
     ctypes::CDLL libm{CONSUMER_LIBM};

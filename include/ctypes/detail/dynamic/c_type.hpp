@@ -74,7 +74,27 @@ struct c_type {
     std::vector<type_ptr> params;         // function
     std::vector<std::string> param_names; // function, "" where the declaration names none
     bool variadic = false;                // function
+    unsigned depth = 0; // how many types deep it is built (a scalar 0): bounds every walk
 };
+
+// Bounds on what a declaration text may build, so untrusted text costs memory and time in
+// proportion to its length and every walk over a type (its destructor's included) stays shallow.
+// The largest object, in bytes: a C object must have a size_t size, and a struct's layout
+// counts bits in a size_t.
+inline constexpr std::size_t max_object_size =
+    sizeof(std::size_t) >= 8 ? std::size_t(1) << 40 : std::size_t(1) << 27;
+// How deep a type may be built of pointers, arrays, functions and records.
+inline constexpr unsigned max_type_depth = 200;
+// How long a type's spelling may grow (beyond that it ends in "..."): only messages read it.
+inline constexpr std::size_t max_name_length = 256;
+
+inline std::string clip_name(std::string name) {
+    if (name.size() > max_name_length) {
+        name.resize(max_name_length - 3);
+        name += "...";
+    }
+    return name;
+}
 
 inline bool is_integer(c_kind k) noexcept {
     return (k >= c_kind::bool_type && k <= c_kind::char32_type) || k == c_kind::enum_type;
@@ -196,8 +216,8 @@ inline type_ptr void_type() {
 inline std::string pointer_name(const c_type &target, bool is_const) {
     std::string base = (is_const ? "const " : "") + target.name;
     if (target.kind == c_kind::function)
-        return base; // already spelled with (*)
-    return base + (base.back() == '*' ? "*" : " *");
+        return clip_name(std::move(base)); // already spelled with (*)
+    return clip_name(base + (base.back() == '*' ? "*" : " *"));
 }
 
 inline type_ptr pointer_to(type_ptr target, bool const_target = false) {
@@ -206,6 +226,7 @@ inline type_ptr pointer_to(type_ptr target, bool const_target = false) {
     t->size = sizeof(void *);
     t->align = member_alignment<void *>::value;
     t->name = pointer_name(*target, const_target);
+    t->depth = target->depth + 1;
     t->const_target = const_target;
     t->target = std::move(target);
     return t;
@@ -214,10 +235,12 @@ inline type_ptr pointer_to(type_ptr target, bool const_target = false) {
 inline type_ptr array_of(type_ptr element, std::size_t count) {
     auto t = std::make_shared<c_type>();
     t->kind = c_kind::array;
-    t->size = element->size * count;
+    t->size = element->size * count; // the parser keeps it within max_object_size
     t->align = element->align;
     t->count = count;
-    t->name = element->name + "[" + (count ? std::to_string(count) : std::string()) + "]";
+    t->depth = element->depth + 1;
+    t->name =
+        clip_name(element->name + "[" + (count ? std::to_string(count) : std::string()) + "]");
     t->target = std::move(element);
     return t;
 }
@@ -227,13 +250,17 @@ inline type_ptr function_of(type_ptr result, std::vector<type_ptr> params,
     auto t = std::make_shared<c_type>();
     t->kind = c_kind::function;
     std::string text = result->name + "(*)(";
-    for (std::size_t i = 0; i < params.size(); ++i)
-        text += (i ? ", " : "") + params[i]->name;
+    t->depth = result->depth + 1;
+    for (std::size_t i = 0; i < params.size(); ++i) {
+        if (text.size() <= max_name_length)
+            text += (i ? ", " : "") + params[i]->name;
+        t->depth = std::max(t->depth, params[i]->depth + 1);
+    }
     if (variadic)
         text += params.empty() ? "..." : ", ...";
     else if (params.empty())
         text += "void";
-    t->name = text + ")";
+    t->name = clip_name(text + ")");
     t->target = std::move(result);
     t->params = std::move(params);
     t->param_names = std::move(names);
@@ -245,12 +272,13 @@ inline std::size_t align_up(std::size_t n, std::size_t a) noexcept {
     return a <= 1 ? n : (n + a - 1) / a * a;
 }
 
-// Lays out a struct or union whose fields have their types (and bit widths) set.
+// Lays out a struct or union whose fields have their types (and bit widths) set; false when it
+// would be larger than max_object_size (the record is then left incomplete).
 // `pack` is the #pragma pack value in force (0: none); `packed` is __attribute__((packed)).
 // Bit-fields follow the System V rule (a bit-field never crosses a boundary of its type's
 // alignment unit unless packed; unnamed ones do not align the record) except on Windows, where
 // GCC and MSVC give each run of same-sized bit-fields a unit of its own.
-inline void lay_out(c_type &record, std::size_t pack, bool packed) {
+inline bool lay_out(c_type &record, std::size_t pack, bool packed) {
     const bool is_union = record.kind == c_kind::union_type;
     std::size_t bit = 0;   // next free bit (struct)
     std::size_t end = 0;   // bytes used (union)
@@ -261,6 +289,10 @@ inline void lay_out(c_type &record, std::size_t pack, bool packed) {
     std::size_t unit_start = 0, unit_used = 0;
 #endif
     for (c_field &f : record.fields) {
+        // Each field is at most max_object_size, so the bit counts below cannot wrap.
+        if (bit / 8 > max_object_size || end > max_object_size)
+            return false;
+        record.depth = std::max(record.depth, f.type->depth + 1);
         std::size_t a = packed ? 1 : f.type->align;
         if (pack != 0)
             a = std::min(a, pack);
@@ -330,9 +362,12 @@ inline void lay_out(c_type &record, std::size_t pack, bool packed) {
         bit = (unit_start + unit_size) * 8;
 #endif
     const std::size_t used = is_union ? end : (bit + 7) / 8;
+    if (used > max_object_size)
+        return false;
     record.align = align;
     record.size = align_up(used, align);
     record.complete = true;
+    return true;
 }
 
 } // namespace ctypes::detail::dynamic

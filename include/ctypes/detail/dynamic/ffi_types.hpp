@@ -19,6 +19,10 @@
 
 namespace ctypes::detail::dynamic {
 
+// The largest record passed by value, in bytes: libffi is given one element per scalar member,
+// so a larger one (cdef accepts objects up to max_object_size) would cost memory in proportion.
+inline constexpr std::size_t max_record_by_value = 65536;
+
 // Why a type cannot cross libffi; the caller names the function and the parameter.
 struct unsupported_type {
     std::string text;
@@ -106,6 +110,11 @@ private:
             throw unsupported_type{t.name + " is incomplete: only a pointer to it can be passed"};
         if (t.size == 0)
             throw unsupported_type{t.name + " has no members: libffi passes no empty records"};
+        if (t.size > max_record_by_value)
+            throw unsupported_type{t.name + " is " + std::to_string(t.size) +
+                                   " bytes: records of more than " +
+                                   std::to_string(max_record_by_value) +
+                                   " bytes are not passed by value; pass a pointer"};
         std::vector<ffi_type *> elements;
         if (t.kind == c_kind::struct_type && !t.irregular) {
             for (const c_field &f : t.fields) {

@@ -42,6 +42,9 @@ inline std::string describe(const token &t) {
     }
 }
 
+// The longest identifier read (the C standard asks compilers for 63 significant characters).
+inline constexpr std::size_t max_identifier_length = 1024;
+
 inline bool is_ident_start(char c) noexcept {
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || c == '$';
 }
@@ -80,6 +83,10 @@ public:
                 const std::size_t b = i_;
                 while (i_ < s_.size() && is_ident_char(s_[i_]))
                     ++i_;
+                if (i_ - b > max_identifier_length)
+                    fail(t, "found an identifier of " + std::to_string(i_ - b) +
+                                " characters, expected at most " +
+                                std::to_string(max_identifier_length));
                 t.text = std::string(s_.substr(b, i_ - b));
             } else if (is_digit(c)) {
                 number(t);

@@ -32,7 +32,35 @@ struct declarations {
     std::set<std::string> erased;                  // #define NAME with no value
     std::vector<std::size_t> pack_stack;
     std::size_t pack = 0;
+    std::size_t count = 0; // the declarations and enumerators read, bounded by max_declarations
 };
+
+// How many declarations (and enumerators) one set may hold, and how deeply parentheses,
+// declarators, parameter lists, records and operators may nest in a text.
+inline constexpr std::size_t max_declarations = 1000000;
+inline constexpr std::size_t max_nesting = 256;
+
+// Every set of declarations is owned through this: a struct that points to itself (`struct node
+// { struct node *next; }`, or two that point to each other) owns itself through its pointer
+// member's type, so when the last owner goes the tagged records' members are dropped first,
+// which breaks every such cycle (a cycle always passes through a tagged record: only a tag can be
+// named before its definition).
+using declarations_ptr = std::shared_ptr<declarations>;
+inline declarations_ptr make_declarations() {
+    return declarations_ptr(new declarations, [](declarations *d) noexcept {
+        for (auto &tag : d->tags)
+            tag.second->fields.clear();
+        delete d;
+    });
+}
+
+// A type handed out of a set of declarations: it keeps the set (and so every record it reaches
+// through a pointer) alive, so the cycles above are broken only when nothing uses them.
+inline type_ptr keeping(const declarations_ptr &d, type_ptr t) {
+    auto holder = std::make_shared<std::pair<declarations_ptr, type_ptr>>(d, std::move(t));
+    const c_type *raw = holder->second.get();
+    return type_ptr(std::move(holder), raw);
+}
 
 // The C type names every declaration text may use without declaring them: <stdint.h>,
 // <stddef.h>, <stdbool.h>, <wchar.h>, <uchar.h>, <stdio.h>'s FILE and <sys/types.h>'s ssize_t.
@@ -148,6 +176,40 @@ private:
         token name_token;
         std::vector<decl_op> ops;
     };
+
+    // One level of nesting (a parenthesis, a declarator, a parameter list, a record, an
+    // operator) for as long as it lives; deeper than max_nesting is an error at `at`.
+    class nesting {
+    public:
+        nesting(parser &p, const token &at) : p_(p) {
+            if (++p_.depth_ > max_nesting) {
+                --p_.depth_;
+                fail_text(at, "found " + describe(at) + " nested more than " +
+                                  std::to_string(max_nesting) + " levels deep, expected less");
+            }
+        }
+        nesting(const nesting &) = delete;
+        nesting &operator=(const nesting &) = delete;
+        ~nesting() { --p_.depth_; }
+
+    private:
+        parser &p_;
+    };
+
+    // Counts one more declaration or enumerator against max_declarations.
+    void count_declaration(const token &at) {
+        if (++d_.count > max_declarations)
+            fail_text(at, "found more than " + std::to_string(max_declarations) +
+                              " declarations, expected fewer");
+    }
+
+    // A type built at `at`: no deeper than max_type_depth.
+    static const type_ptr &bounded(const type_ptr &t, const token &at) {
+        if (t->depth > max_type_depth)
+            fail_text(at, "found a type " + std::to_string(t->depth) +
+                              " levels deep, expected at most " + std::to_string(max_type_depth));
+        return t;
+    }
 
     // Directives take effect where they stand, between any two tokens (expat's enums hold
     // #defines): the one at the current position runs before that position is looked at.
@@ -405,6 +467,7 @@ private:
 
     type_ptr record() {
         const token kw = next();
+        const nesting level(*this, kw);
         const c_kind kind = kw.text == "struct" ? c_kind::struct_type : c_kind::union_type;
         bool packed = skip_attributes();
         std::shared_ptr<c_type> t;
@@ -422,6 +485,7 @@ private:
             return t;
         }
         const token brace = next();
+        count_declaration(brace);
         if (!t) {
             t = std::make_shared<c_type>();
             t->kind = kind;
@@ -477,7 +541,14 @@ private:
         }
         packed = skip_attributes() || packed;
         t->fields = std::move(fields);
-        lay_out(*t, d_.pack, packed);
+        if (!lay_out(*t, d_.pack, packed)) {
+            t->fields.clear();
+            t->complete = false;
+            t->size = 0;
+            fail_text(kw, "found " + t->name + " of more than " + std::to_string(max_object_size) +
+                              " bytes, expected a smaller object");
+        }
+        bounded(t, kw);
         return t;
     }
 
@@ -512,6 +583,7 @@ private:
             const token name = next();
             if (name.kind != token_kind::identifier)
                 fail(name, "an enumerator name");
+            count_declaration(name);
             std::int64_t v = next_value;
             if (accept("="))
                 v = constant_expression();
@@ -566,10 +638,14 @@ private:
 
     // Declarator grammar: pointers, then a name or a parenthesised declarator, then suffixes.
     void parse_declarator(declarator &dc, bool const_target, bool abstract_ok) {
+        const nesting level(*this, peek());
         std::vector<decl_op> pointers;
         bool target_const = const_target;
         skip_qualifiers(nullptr); // `(XMLCALL *handler)`, `(__stdcall *f)`
         while (is_punct(peek(), "*")) {
+            if (pointers.size() >= max_type_depth)
+                fail_text(peek(), "found more than " + std::to_string(max_type_depth) +
+                                      " levels of '*', expected fewer");
             decl_op op;
             op.at = next();
             op.kind = decl_op::ptr;
@@ -606,7 +682,7 @@ private:
                 if (!is_punct(peek(), "]")) {
                     const token at = peek();
                     const std::int64_t n = constant_expression();
-                    if (n <= 0 || static_cast<std::uint64_t>(n) > (std::uint64_t(1) << 40))
+                    if (n <= 0 || static_cast<std::uint64_t>(n) > max_object_size)
                         fail_text(at, "found an array size of " + std::to_string(n) +
                                           ", expected a positive size");
                     op.count = static_cast<std::size_t>(n);
@@ -633,6 +709,7 @@ private:
     }
 
     void parameters(decl_op &op) {
+        const nesting level(*this, op.at);
         if (accept(")"))
             return; // `f()`: as cffi, no parameters
         if (is_ident(peek(), "void") && is_punct(peek(1), ")")) {
@@ -674,6 +751,11 @@ private:
                 if (t->kind == c_kind::function || t->kind == c_kind::void_type || !t->complete)
                     fail_text(op.at, "found an array of " + t->name +
                                          ", expected an element of complete object type");
+                if (op.count != 0 && t->size > max_object_size / op.count)
+                    fail_text(op.at, "found an array of " + std::to_string(op.count) + " " +
+                                         t->name + " of more than " +
+                                         std::to_string(max_object_size) +
+                                         " bytes, expected a smaller object");
                 t = array_of(t, op.count);
             } else {
                 if (t->kind == c_kind::function || t->kind == c_kind::array)
@@ -681,6 +763,7 @@ private:
                                          ", expected a function returning a value or a pointer");
                 t = function_of(t, op.params, op.names, op.variadic);
             }
+            bounded(t, op.at);
         }
         return t;
     }
@@ -700,6 +783,7 @@ private:
             return; // a struct, union or enum definition alone
         while (true) {
             declarator dc;
+            count_declaration(peek());
             parse_declarator(dc, s.is_const, false);
             type_ptr t = apply(s.type, dc);
             if (is_punct(peek(), "{"))
@@ -746,6 +830,7 @@ private:
             if (after < d.text.size() && d.text[after] == '(')
                 fail_text(name, "found the function-like macro '" + name.text +
                                     "', expected '#define NAME integer'");
+            count_declaration(name);
             std::vector<token> rest(words.begin() + 2, words.end());
             if (rest.size() == 2 && rest[0].kind == token_kind::identifier &&
                 rest[0].text == name.text)
@@ -889,6 +974,7 @@ private:
 
     std::int64_t unary() {
         const token t = next();
+        const nesting level(*this, t);
         if (t.kind == token_kind::number)
             return static_cast<std::int64_t>(t.number);
         if (is_punct(t, "-"))
@@ -947,6 +1033,7 @@ private:
     declarations &d_;
     std::vector<token> t_;
     std::size_t i_ = 0;
+    std::size_t depth_ = 0; // the nesting levels open (see nesting)
 };
 
 } // namespace ctypes::detail::dynamic
