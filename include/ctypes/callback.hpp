@@ -44,7 +44,7 @@
 
 #include "detail/arguments.hpp"
 #include "detail/callback_exception.hpp"
-#include "detail/hints.hpp"
+#include "detail/config.hpp"
 #include "detail/runtime_thunks.hpp"
 #include "detail/type_name.hpp"
 #include "errno.hpp"
@@ -62,20 +62,6 @@
 /// Stateless callables, noexcept function pointers and with_user_data() never use a slot.
 #ifndef CTYPES_CALLBACK_SLOTS
 #define CTYPES_CALLBACK_SLOTS 64
-#endif
-
-#if defined(_M_IX86)
-#define CTYPES_DETAIL_STDCALL __stdcall
-#elif defined(__i386__)
-#define CTYPES_DETAIL_STDCALL __attribute__((stdcall))
-#else
-#define CTYPES_DETAIL_STDCALL
-#endif
-// The invoker a 32-bit x86 run-time thunk jumps to takes the record in eax (runtime_thunks.hpp).
-#if defined(__i386__) && (defined(__GNUC__) || defined(__clang__))
-#define CTYPES_DETAIL_REGPARM1 __attribute__((regparm(1)))
-#else
-#define CTYPES_DETAIL_REGPARM1
 #endif
 
 namespace ctypes {
@@ -855,8 +841,5 @@ auto with_user_data(F &&f, exception_result<V> on_error, load_flags flags = load
 }
 
 } // namespace ctypes
-
-#undef CTYPES_DETAIL_STDCALL
-#undef CTYPES_DETAIL_REGPARM1
 
 #endif

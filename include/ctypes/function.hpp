@@ -15,7 +15,7 @@
 #include "detail/arguments.hpp"
 #include "callback.hpp"
 #include "detail/callback_exception.hpp"
-#include "detail/hints.hpp"
+#include "detail/config.hpp"
 #include "detail/loader.hpp"
 #include "detail/out_call.hpp"
 #include "detail/type_name.hpp"

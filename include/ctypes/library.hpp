@@ -778,7 +778,7 @@ private:
         if (!own)
             facts =
                 detail::native_loader::facts_of(state_->handle, p, name.value ? name.value : "");
-        using k = detail::symbol_facts;
+        using k = symbol_kind;
         const auto data_kind = [&] {
             return std::string(facts.kind == k::tls ? "a thread-local variable" : "a data object");
         };
