@@ -32,15 +32,15 @@ inline constexpr load_flags rtld_noload = load_flags::rtld_noload;
 inline constexpr load_flags rtld_deepbind = load_flags::rtld_deepbind;
 /// Swap ctypes-cpp's private per-thread errno copy into `errno` around every foreign call
 /// (ctypes `use_errno=True`). See get_errno().
-inline constexpr load_flags use_errno = load_flags::use_errno;
+inline constexpr call_flags use_errno = call_flags::use_errno;
 /// Swap the private per-thread last-error copy into `GetLastError()` around every foreign call
 /// (ctypes `use_last_error=True`). POSIX: accepted and ignored, there is no such value.
-inline constexpr load_flags use_last_error = load_flags::use_last_error;
+inline constexpr call_flags use_last_error = call_flags::use_last_error;
 /// Rethrow, when the foreign call returns, an exception that a ctypes::callback raised during it
 /// (see callback.hpp). Every function does so now, whatever its parameter types, so the flag
 /// changes nothing: it is still accepted, and function::flags() does not report it. All
 /// platforms.
-inline constexpr load_flags rethrow_callbacks = load_flags::rethrow_callbacks;
+inline constexpr call_flags rethrow_callbacks = call_flags::rethrow_callbacks;
 
 /// When a bare name does not load as given, also try the platform's decorated forms, in order:
 /// ELF systems `lib<name>.so` then the soname find_library() gives (`"z"` loads `libz.so.1`);

@@ -294,8 +294,8 @@ public:
     /// it is a data object (errc::not_a_function, ELF only), or (32-bit Windows, a decorating
     /// convention) only a decorated export with another `@N` exists
     /// (errc::argument_size_mismatch: "declared N bytes of arguments, the library exports M").
-    /// \throws load_error when the object is empty. \throws error (errc::bad_flags) when
-    /// `call_flags` has an `rtld_*` flag.
+    /// \throws load_error when the object is empty. An `rtld_*` flag in `call_flags` does not
+    /// compile (they are load flags: give them to the constructor).
     /// \note POSIX `dlsym`, which also searches the library's dependencies; Windows
     /// `GetProcAddress`, by name or by ordinal (`MAKEINTRESOURCEA`). On 32-bit Windows a stdcall
     /// lookup that misses the plain name tries `_name@N` (MSVC) and `name@N` (MinGW), N being
@@ -308,7 +308,7 @@ public:
     /// \endcode
     template <class Sig, class FnPolicy = Policy>
     function<Sig, FnPolicy> get(detail::symbol_name name,
-                                load_flags call_flags = load_flags::none) const {
+                                ctypes::call_flags call_flags = {}) const {
         std::error_code ec;
         std::string message;
         auto f = get<Sig, FnPolicy>(name, call_flags, ec, &message);
@@ -320,11 +320,11 @@ public:
     /// std::bad_alloc.
     template <class Sig, class FnPolicy = Policy>
     function<Sig, FnPolicy> get(detail::symbol_name name, std::error_code &ec) const {
-        return get<Sig, FnPolicy>(name, load_flags::none, ec, nullptr);
+        return get<Sig, FnPolicy>(name, ctypes::call_flags{}, ec, nullptr);
     }
     /// \copydoc get(detail::symbol_name, std::error_code&) const
     template <class Sig, class FnPolicy = Policy>
-    function<Sig, FnPolicy> get(detail::symbol_name name, load_flags call_flags,
+    function<Sig, FnPolicy> get(detail::symbol_name name, ctypes::call_flags call_flags,
                                 std::error_code &ec) const {
         return get<Sig, FnPolicy>(name, call_flags, ec, nullptr);
     }
@@ -332,7 +332,7 @@ public:
     /// would carry (see ctypes::error_report) and returns an empty function. Throws only
     /// std::bad_alloc.
     template <class Sig, class FnPolicy = Policy>
-    function<Sig, FnPolicy> get(detail::symbol_name name, load_flags call_flags,
+    function<Sig, FnPolicy> get(detail::symbol_name name, ctypes::call_flags call_flags,
                                 error_report &report) const {
         std::error_code ec;
         std::string message;
@@ -343,7 +343,7 @@ public:
     /// \copydoc get(detail::symbol_name, load_flags, error_report&) const
     template <class Sig, class FnPolicy = Policy>
     function<Sig, FnPolicy> get(detail::symbol_name name, error_report &report) const {
-        return get<Sig, FnPolicy>(name, load_flags::none, report);
+        return get<Sig, FnPolicy>(name, ctypes::call_flags{}, report);
     }
 
     /// Looks up a function whose signature is known only at run time (ctypes `argtypes` /
@@ -414,7 +414,7 @@ public:
     template <class Sig, class FnPolicy = Policy>
     owning_function<Sig, FnPolicy> get_owning(detail::symbol_name allocate,
                                               detail::symbol_name deallocate,
-                                              load_flags call_flags = load_flags::none) const {
+                                              ctypes::call_flags call_flags = {}) const {
         return owning_function<Sig, FnPolicy>(get<Sig, FnPolicy>(allocate, call_flags),
                                               get_free<FnPolicy>(deallocate));
     }
@@ -437,7 +437,7 @@ public:
     /// \throws like get() for every other failure (empty object, data symbol, bad flags).
     template <class Sig, class FnPolicy = Policy>
     std::optional<function<Sig, FnPolicy>> try_get(detail::symbol_name name,
-                                                   load_flags call_flags = load_flags::none) const {
+                                                   ctypes::call_flags call_flags = {}) const {
         std::error_code ec;
         auto f = get<Sig, FnPolicy>(name, call_flags, ec, nullptr);
         if (detail::is_missing_symbol(ec))
@@ -465,7 +465,7 @@ public:
     /// \endcode
     template <class Sig, class FnPolicy = Policy>
     function<Sig, FnPolicy> get_first(std::initializer_list<detail::symbol_name> names,
-                                      load_flags call_flags = load_flags::none) const {
+                                      ctypes::call_flags call_flags = {}) const {
         std::error_code ec;
         std::string message;
         auto f = get_first<Sig, FnPolicy>(names, call_flags, ec, &message);
@@ -478,13 +478,13 @@ public:
     template <class Sig, class FnPolicy = Policy>
     function<Sig, FnPolicy> get_first(std::initializer_list<detail::symbol_name> names,
                                       std::error_code &ec) const {
-        return get_first<Sig, FnPolicy>(names, load_flags::none, ec, nullptr);
+        return get_first<Sig, FnPolicy>(names, ctypes::call_flags{}, ec, nullptr);
     }
     /// As get_first(), but reports failure in `report` with the exception's code and text (see
     /// ctypes::error_report) and returns an empty function. Throws only std::bad_alloc.
     template <class Sig, class FnPolicy = Policy>
     function<Sig, FnPolicy> get_first(std::initializer_list<detail::symbol_name> names,
-                                      load_flags call_flags, error_report &report) const {
+                                      ctypes::call_flags call_flags, error_report &report) const {
         std::error_code ec;
         std::string message;
         auto f = get_first<Sig, FnPolicy>(names, call_flags, ec, &message);
@@ -496,14 +496,14 @@ public:
     template <class Sig, class FnPolicy = Policy>
     function<Sig, FnPolicy> get_first(std::initializer_list<detail::symbol_name> names,
                                       error_report &report) const {
-        return get_first<Sig, FnPolicy>(names, load_flags::none, report);
+        return get_first<Sig, FnPolicy>(names, ctypes::call_flags{}, report);
     }
     /// As get_first(), but std::nullopt when the library has none of the names.
     /// \throws like get_first() for every other failure.
     template <class Sig, class FnPolicy = Policy>
     std::optional<function<Sig, FnPolicy>>
     try_get_first(std::initializer_list<detail::symbol_name> names,
-                  load_flags call_flags = load_flags::none) const {
+                  ctypes::call_flags call_flags = {}) const {
         std::error_code ec;
         auto f = get_first<Sig, FnPolicy>(names, call_flags, ec, nullptr);
         if (detail::is_missing_symbol(ec))
@@ -803,17 +803,9 @@ private:
     }
 
     template <class Sig, class FnPolicy>
-    function<Sig, FnPolicy> get(detail::symbol_name name, load_flags call_flags,
+    function<Sig, FnPolicy> get(detail::symbol_name name, ctypes::call_flags call_flags,
                                 std::error_code &ec, std::string *message) const {
         using fn = function<Sig, FnPolicy>;
-        if ((call_flags & ~(use_errno | use_last_error | rethrow_callbacks)) != load_flags::none) {
-            ec = errc::bad_flags;
-            if (message)
-                *message = "ctypes: get<Sig>(" + name.argument() +
-                           ") takes only use_errno, use_last_error and rethrow_callbacks as "
-                           "flags; rtld_* flags belong to the library";
-            return fn();
-        }
         if constexpr (std::is_base_of_v<detail::invalid_function_base, fn>) {
             return fn(); // a static_assert already said what is wrong with Sig
         } else {
@@ -830,7 +822,7 @@ private:
 
     template <class Sig, class FnPolicy>
     function<Sig, FnPolicy> get_first(std::initializer_list<detail::symbol_name> names,
-                                      load_flags call_flags, std::error_code &ec,
+                                      ctypes::call_flags call_flags, std::error_code &ec,
                                       std::string *message) const {
         ec.clear();
         if (names.size() == 0) {
