@@ -237,7 +237,7 @@ public:
         basic_library::report(report, ec, std::move(message));
         return f;
     }
-    /// \copydoc get(symbol_name, load_flags, error_report&) const
+    /// \copydoc get(symbol_name, ctypes::call_flags, error_report&) const
     template <class Sig, class FnPolicy = Policy>
     function<Sig, FnPolicy> get(symbol_name name, error_report &report) const {
         return get<Sig, FnPolicy>(name, ctypes::call_flags{}, report);
@@ -329,7 +329,7 @@ public:
 
     /// Looks up an optional function: std::nullopt when the library has no such export (or it
     /// resolves to NULL), the function otherwise.
-    /// \throws like get() for every other failure (empty object, data symbol, bad flags).
+    /// \throws like get() for every other failure (empty object, data symbol).
     template <class Sig, class FnPolicy = Policy>
     std::optional<function<Sig, FnPolicy>> try_get(symbol_name name,
                                                    ctypes::call_flags call_flags = {}) const {

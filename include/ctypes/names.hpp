@@ -33,7 +33,7 @@ inline constexpr bool is_ordinal_type_v =
 /// A library name or path as the caller wrote it, the parameter of basic_library's constructors
 /// and library_loader::load(): a UTF-8 `const char*` or std::string, a `const wchar_t*` or
 /// std::wstring (UTF-16 on Windows, UTF-32 elsewhere), or anything path-like with `.native()`
-/// (std::filesystem::path, boost::filesystem::path), which is why <filesystem> is not needed
+/// (std::filesystem::path, boost::filesystem::path), which is why `<filesystem>` is not needed
 /// here. Holds a UTF-8 copy; converting throws std::bad_alloc only. A null pointer is kept apart
 /// from an empty name only to say which it was: both are refused by the load.
 /// \see https://docs.python.org/3/library/ctypes.html#loading-shared-libraries
