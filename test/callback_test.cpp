@@ -592,10 +592,11 @@ TEST_CASE("use_errno inside callbacks swaps errno as ctypes does", "[callback]")
     // Swapped back: the private copy holds what the callback's own code left in errno.
     CHECK(ctypes::get_errno() == 999);
 
-    // Flags that mean nothing inside a callback are refused, as ctypes' CFUNCTYPE does.
+    // A call flag that means nothing inside a callback is refused, as ctypes' CFUNCTYPE does;
+    // an rtld_* flag does not compile (compile.callback_load_flag).
     try {
-        ctypes::callback<void()> bad([] {}, ctypes::rtld_global);
-        FAIL("rtld_global was accepted");
+        ctypes::callback<void()> bad([] {}, ctypes::rethrow_callbacks);
+        FAIL("rethrow_callbacks was accepted");
     } catch (const ctypes::error &e) {
         CHECK(e.code() == ctypes::errc::bad_flags);
         CHECK_THAT(e.what(), Catch::Matches("ctypes: a callback of type void ?\\(\\) takes only "

@@ -70,12 +70,12 @@ void check_against_dlsym(const char *soname) {
         CHECK(facts.kind == old.kind);
         CHECK(facts.size == old.size);
         // And what the public lookup hands out.
-        if (facts.kind == ctypes::detail::symbol_facts::object) {
+        if (facts.kind == ctypes::symbol_kind::object) {
             std::error_code ec;
             auto f = lib.get<void()>(name, ec);
             CHECK(ec == ctypes::errc::not_a_function);
         } else {
-            functions += facts.kind == ctypes::detail::symbol_facts::function;
+            functions += facts.kind == ctypes::symbol_kind::function;
             auto f = lib.get<void()>(name);
             CHECK(reinterpret_cast<void *>(f.address()) == slow);
         }

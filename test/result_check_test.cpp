@@ -132,7 +132,7 @@ TEST_CASE("call_context reads errno and last-error from where the call left them
     ctypes::set_errno(EPERM);
     ctypes::set_last_error(77);
     errno = EINTR;
-    const call_context plain(name, ctypes::load_flags::none);
+    const call_context plain(name, ctypes::call_flags::none);
     const call_context capturing(name, ctypes::use_errno | ctypes::use_last_error);
     CHECK(plain.errno_value() == EINTR);
     CHECK(capturing.errno_value() == EPERM);

@@ -44,7 +44,7 @@
 
 #include "detail/arguments.hpp"
 #include "detail/callback_exception.hpp"
-#include "detail/hints.hpp"
+#include "detail/config.hpp"
 #include "detail/runtime_thunks.hpp"
 #include "detail/type_name.hpp"
 #include "errno.hpp"
@@ -62,20 +62,6 @@
 /// Stateless callables, noexcept function pointers and with_user_data() never use a slot.
 #ifndef CTYPES_CALLBACK_SLOTS
 #define CTYPES_CALLBACK_SLOTS 64
-#endif
-
-#if defined(_M_IX86)
-#define CTYPES_DETAIL_STDCALL __stdcall
-#elif defined(__i386__)
-#define CTYPES_DETAIL_STDCALL __attribute__((stdcall))
-#else
-#define CTYPES_DETAIL_STDCALL
-#endif
-// The invoker a 32-bit x86 run-time thunk jumps to takes the record in eax (runtime_thunks.hpp).
-#if defined(__i386__) && (defined(__GNUC__) || defined(__clang__))
-#define CTYPES_DETAIL_REGPARM1 __attribute__((regparm(1)))
-#else
-#define CTYPES_DETAIL_REGPARM1
 #endif
 
 namespace ctypes {
@@ -386,8 +372,8 @@ void require_not_empty(const F &f) {
 
 // A callback takes only the flags that mean something inside it, as ctypes' CFUNCTYPE does.
 template <class Sig>
-unsigned char callback_capture_bits(load_flags flags) {
-    if ((flags & ~(use_errno | use_last_error)) != load_flags::none)
+unsigned char callback_capture_bits(call_flags flags) {
+    if (has_flags(flags, rethrow_callbacks))
         throw error(errc::bad_flags, "ctypes: a callback of type " + type_name<Sig>() +
                                          " takes only use_errno and use_last_error as flags");
     return capture_of(flags);
@@ -419,12 +405,12 @@ public:
 
     /// Wraps `f`; see ctypes::callback.
     template <class F, class = std::enable_if_t<!std::is_base_of_v<callback_impl, std::decay_t<F>>>>
-    callback_impl(F &&f, load_flags flags = load_flags::none) {
+    callback_impl(F &&f, call_flags flags = {}) {
         make(std::forward<F>(f), fallback<R>{}, false, flags);
     }
     /// Wraps `f`, returning `on_error.value` to C when `f` throws; see ctypes::callback.
     template <class F, class V>
-    callback_impl(F &&f, exception_result<V> on_error, load_flags flags = load_flags::none) {
+    callback_impl(F &&f, exception_result<V> on_error, call_flags flags = {}) {
         if constexpr (std::is_void_v<R>) {
             static_assert(dependent_false<V>,
                           "ctypes: on_exception(value) needs a callback that returns a value; a "
@@ -482,7 +468,7 @@ public:
 
 private:
     template <class F>
-    void make(F &&f, fallback<R> fb, bool chosen_fallback, load_flags flags) {
+    void make(F &&f, fallback<R> fb, bool chosen_fallback, call_flags flags) {
         using D = std::decay_t<F>;
         if constexpr (check_callable<D, R, A...>()) {
             if constexpr (!std::is_function_v<std::remove_reference_t<F>>)
@@ -709,7 +695,8 @@ struct user_data_target {
 /// are in use and no thunk can be made at run time (another processor, a signature no run-time
 /// thunk fits, or the system refusing run-time code); what() names the signature, the reason
 /// (the system's own text, such as `mprotect: Permission denied`) and the macro. \throws error
-/// (errc::bad_flags) when `flags` has anything but use_errno and use_last_error. \throws error
+/// (errc::bad_flags) when `flags` has rethrow_callbacks (an `rtld_*` flag does not compile).
+/// \throws error
 /// (errc::empty_callable) for a null function pointer or an empty std::function. \throws
 /// std::bad_alloc.
 /// \see https://docs.python.org/3/library/ctypes.html#ctypes.CFUNCTYPE
@@ -790,7 +777,7 @@ private:
 
 namespace detail {
 template <class Stored, class Convention, std::size_t Index, class R, class F, class... A>
-auto make_user_data(F &&f, fallback<R> fb, load_flags flags, type_list<A...>) {
+auto make_user_data(F &&f, fallback<R> fb, call_flags flags, type_list<A...>) {
     if constexpr (!std::is_function_v<std::remove_reference_t<F>>)
         require_not_empty<R(A...)>(f);
     return user_data_callback<R(A...), Stored, Convention, resolve_user_data<Index, A...>()>(
@@ -811,7 +798,7 @@ auto make_user_data(F &&f, fallback<R> fb, load_flags flags, type_list<A...>) {
 /// \param flags `use_errno` / `use_last_error`, as for ctypes::callback.
 /// \return a user_data_callback (not movable: bind it with `auto cb = with_user_data...`).
 /// \throws error (errc::empty_callable) for a null function pointer or empty std::function;
-/// error (errc::bad_flags) for flags other than use_errno and use_last_error;
+/// error (errc::bad_flags) for rethrow_callbacks (an `rtld_*` flag does not compile);
 /// anything moving `f` in throws.
 /// \see ctypes passes a callback and `py_object` user data separately; this binds the two.
 /// \code
@@ -822,7 +809,7 @@ auto make_user_data(F &&f, fallback<R> fb, load_flags flags, type_list<A...>) {
 /// \endcode
 template <class Sig, class Convention = cdecl_convention,
           std::size_t Index = detail::find_user_data, class F>
-auto with_user_data(F &&f, load_flags flags = load_flags::none) {
+auto with_user_data(F &&f, call_flags flags = {}) {
     if constexpr (detail::check_user_data<Sig, Convention, Index, std::decay_t<F>>()) {
         using S = detail::signature<Sig>;
         using R = typename S::result_type;
@@ -837,7 +824,7 @@ auto with_user_data(F &&f, load_flags flags = load_flags::none) {
 /// As with_user_data(f, flags), returning `on_error.value` to C when `f` throws.
 template <class Sig, class Convention = cdecl_convention,
           std::size_t Index = detail::find_user_data, class F, class V>
-auto with_user_data(F &&f, exception_result<V> on_error, load_flags flags = load_flags::none) {
+auto with_user_data(F &&f, exception_result<V> on_error, call_flags flags = {}) {
     if constexpr (detail::check_user_data<Sig, Convention, Index, std::decay_t<F>>()) {
         using S = detail::signature<Sig>;
         using R = typename S::result_type;
@@ -855,8 +842,5 @@ auto with_user_data(F &&f, exception_result<V> on_error, load_flags flags = load
 }
 
 } // namespace ctypes
-
-#undef CTYPES_DETAIL_STDCALL
-#undef CTYPES_DETAIL_REGPARM1
 
 #endif

@@ -23,6 +23,7 @@
 #include "import_table.hpp"
 #include "inspect.hpp"
 #include "library.hpp"
+#include "names.hpp"
 #include "out.hpp"
 #include "owned.hpp"
 #include "policy.hpp"

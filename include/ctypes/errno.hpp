@@ -14,6 +14,7 @@
 #include <cerrno>
 #include <cstdint>
 
+#include "detail/config.hpp"
 #include "flags.hpp"
 
 #if defined(_WIN32)
@@ -26,12 +27,7 @@
 // access (bench/README.md, use_errno). It costs 4 bytes of the static TLS surplus glibc keeps
 // for libraries loaded with dlopen, as glibc's own errno does. Executables (-fPIE or not) keep
 // the local-exec model the compiler picks, which is cheaper still.
-#if defined(__GLIBC__) && defined(__ELF__) && (defined(__GNUC__) || defined(__clang__)) &&         \
-    defined(__PIC__) && !defined(__PIE__)
-#define CTYPES_DETAIL_ERRNO_TLS_MODEL __attribute__((tls_model("initial-exec")))
-#else
-#define CTYPES_DETAIL_ERRNO_TLS_MODEL
-#endif
+// (CTYPES_DETAIL_ERRNO_TLS_MODEL, detail/config.hpp)
 
 namespace ctypes {
 namespace detail {

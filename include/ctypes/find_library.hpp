@@ -58,36 +58,8 @@ inline std::string find_library(std::string_view name) {
 /// std::string file = ctypes::library_filename("z"); // "libz.so"
 /// \endcode
 inline std::string library_filename(std::string_view name) {
-#if defined(_WIN32)
-    return std::string(name) + ".dll";
-#elif defined(__APPLE__)
-    return "lib" + std::string(name) + ".dylib";
-#else
-    return "lib" + std::string(name) + ".so";
-#endif
+    return detail::library_file_name(name);
 }
-
-namespace detail {
-
-// The names try_decorated loads after the name as given, in order. A name with a directory is
-// never decorated.
-inline std::vector<std::string> decorated_forms(const std::string &name) {
-    std::vector<std::string> forms;
-    if (name.empty() || name.find_first_of("/\\") != std::string::npos)
-        return forms;
-    forms.push_back(library_filename(name));
-#if defined(__APPLE__)
-    forms.push_back(name + ".dylib");
-    forms.push_back(name + ".framework/" + name);
-#elif !defined(_WIN32)
-    std::string soname = find_library(name);
-    if (!soname.empty() && soname != forms.front())
-        forms.push_back(std::move(soname));
-#endif
-    return forms;
-}
-
-} // namespace detail
 
 } // namespace ctypes
 

@@ -6,54 +6,9 @@
 /// Load flags: the `mode` of ctypes.CDLL (the RTLD_* bits of dlopen) and ctypes' `use_errno`
 /// and `use_last_error` switches, as one bitmask type.
 
+#include "detail/flag_bits.hpp"
+
 namespace ctypes {
-
-/// A bitmask of loading and calling options, combined with `|`.
-///
-/// The values are the library's own, not the platform's: each platform loader translates them,
-/// so code that names a flag compiles everywhere. A flag a platform lacks is accepted and
-/// ignored (each constant below says where).
-/// \see https://docs.python.org/3/library/ctypes.html#loading-shared-libraries
-/// \see https://pubs.opengroup.org/onlinepubs/9799919799/functions/dlopen.html
-enum class load_flags : unsigned {
-    none = 0,
-    rtld_lazy = 1u << 0,
-    rtld_now = 1u << 1,
-    rtld_global = 1u << 2,
-    rtld_local = 1u << 3,
-    rtld_nodelete = 1u << 4,
-    rtld_noload = 1u << 5,
-    rtld_deepbind = 1u << 6,
-    use_errno = 1u << 8,
-    use_last_error = 1u << 9,
-    rethrow_callbacks = 1u << 10,
-    try_decorated = 1u << 11,
-};
-
-/// Combines two sets of flags. Throws nothing.
-constexpr load_flags operator|(load_flags a, load_flags b) noexcept {
-    return static_cast<load_flags>(static_cast<unsigned>(a) | static_cast<unsigned>(b));
-}
-/// The flags present in both. Throws nothing.
-constexpr load_flags operator&(load_flags a, load_flags b) noexcept {
-    return static_cast<load_flags>(static_cast<unsigned>(a) & static_cast<unsigned>(b));
-}
-/// Every flag not in `a`. Throws nothing.
-constexpr load_flags operator~(load_flags a) noexcept {
-    return static_cast<load_flags>(~static_cast<unsigned>(a));
-}
-/// Adds `b` to `a`. Throws nothing.
-constexpr load_flags &operator|=(load_flags &a, load_flags b) noexcept {
-    return a = a | b;
-}
-/// Keeps in `a` only what is also in `b`. Throws nothing.
-constexpr load_flags &operator&=(load_flags &a, load_flags b) noexcept {
-    return a = a & b;
-}
-/// True when every flag of `wanted` is set in `set`. Throws nothing.
-constexpr bool has_flags(load_flags set, load_flags wanted) noexcept {
-    return (set & wanted) == wanted && wanted != load_flags::none;
-}
 
 /// Resolve undefined symbols when code first uses them (POSIX `RTLD_LAZY`). The default is
 /// `rtld_now`, as in ctypes. Windows: ignored.
@@ -77,15 +32,15 @@ inline constexpr load_flags rtld_noload = load_flags::rtld_noload;
 inline constexpr load_flags rtld_deepbind = load_flags::rtld_deepbind;
 /// Swap ctypes-cpp's private per-thread errno copy into `errno` around every foreign call
 /// (ctypes `use_errno=True`). See get_errno().
-inline constexpr load_flags use_errno = load_flags::use_errno;
+inline constexpr call_flags use_errno = call_flags::use_errno;
 /// Swap the private per-thread last-error copy into `GetLastError()` around every foreign call
 /// (ctypes `use_last_error=True`). POSIX: accepted and ignored, there is no such value.
-inline constexpr load_flags use_last_error = load_flags::use_last_error;
+inline constexpr call_flags use_last_error = call_flags::use_last_error;
 /// Rethrow, when the foreign call returns, an exception that a ctypes::callback raised during it
 /// (see callback.hpp). Every function does so now, whatever its parameter types, so the flag
 /// changes nothing: it is still accepted, and function::flags() does not report it. All
 /// platforms.
-inline constexpr load_flags rethrow_callbacks = load_flags::rethrow_callbacks;
+inline constexpr call_flags rethrow_callbacks = call_flags::rethrow_callbacks;
 
 /// When a bare name does not load as given, also try the platform's decorated forms, in order:
 /// ELF systems `lib<name>.so` then the soname find_library() gives (`"z"` loads `libz.so.1`);

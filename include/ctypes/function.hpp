@@ -15,7 +15,7 @@
 #include "detail/arguments.hpp"
 #include "callback.hpp"
 #include "detail/callback_exception.hpp"
-#include "detail/hints.hpp"
+#include "detail/config.hpp"
 #include "detail/loader.hpp"
 #include "detail/out_call.hpp"
 #include "detail/type_name.hpp"
@@ -50,10 +50,9 @@ constexpr bool validate_signature() {
     }
 }
 
-inline load_flags flags_of(unsigned char capture) noexcept {
-    return static_cast<load_flags>(
-        (capture & capture_errno ? use_errno : load_flags::none) |
-        (capture & capture_last_error ? use_last_error : load_flags::none));
+inline call_flags flags_of(unsigned char capture) noexcept {
+    return (capture & capture_errno ? use_errno : call_flags::none) |
+           (capture & capture_last_error ? use_last_error : call_flags::none);
 }
 
 template <class Policy, class R, class Args, bool Variadic>
@@ -105,7 +104,7 @@ public:
                     rethrow_parked();
                 if constexpr (check::checks)
                     apply_check<check>(result, name_,
-                                       swaps_in_thunk ? flags_of(capture_) : load_flags::none,
+                                       swaps_in_thunk ? flags_of(capture_) : call_flags::none,
                                        arg_converter<A>::convert(args)..., extra...);
                 return result;
             }
@@ -129,7 +128,7 @@ public:
     const std::string &name() const noexcept { return name_; }
     /// Whether calls swap errno / last-error (use_errno, use_last_error). Every call rethrows
     /// what a callback parked during it, so rethrow_callbacks is never reported. Throws nothing.
-    load_flags flags() const noexcept { return flags_of(capture_); }
+    call_flags flags() const noexcept { return flags_of(capture_); }
     /// True unless default-constructed, moved from, or returned empty by an error_code lookup.
     explicit operator bool() const noexcept { return ptr_ != nullptr; }
 
@@ -214,17 +213,13 @@ protected:
 
 struct invalid_function_base {}; // after a failed static_assert, keeps errors to that one
 
-// The checks of a function made from an address: not null, call flags only; what it is called
-// in error messages is the address in hex.
+// The check of a function made from an address: not null; what it is called in error messages
+// is the address in hex.
 template <class Sig>
-std::string address_label(const void *address, load_flags call_flags) {
+std::string address_label(const void *address) {
     if (!address)
         throw error(errc::null_symbol, "ctypes: cannot make a function of type " +
                                            type_name<Sig>() + " from a null address");
-    if ((call_flags & ~(use_errno | use_last_error | rethrow_callbacks)) != load_flags::none)
-        throw error(errc::bad_flags, "ctypes: a function of type " + type_name<Sig>() +
-                                         " made from an address takes only use_errno, "
-                                         "use_last_error and rethrow_callbacks as flags");
     char text[2 + 2 * sizeof(std::uintptr_t) + 1];
     std::snprintf(text, sizeof text, "0x%llx",
                   static_cast<unsigned long long>(reinterpret_cast<std::uintptr_t>(address)));
@@ -298,9 +293,9 @@ public:
     /// through as long as the code it points into stays mapped: this form does not keep any
     /// library loaded (see the form taking the owner).
     /// \param call_flags `use_errno`, `use_last_error` (`rethrow_callbacks` is accepted).
-    /// \throws error (errc::null_symbol) for a null address; error (errc::bad_flags) for any
-    /// other flag; with use_errno / use_last_error, what making its swap thunk throws (see the
-    /// class comment).
+    /// \throws error (errc::null_symbol) for a null address; with use_errno / use_last_error,
+    /// what making its swap thunk throws (see the class comment). An `rtld_*` flag does not
+    /// compile.
     /// \see https://docs.python.org/3/library/ctypes.html#function-prototypes
     /// \code
     /// auto get_op = lib.get<int (*(const char *))(int, int)>("get_op");
@@ -309,16 +304,16 @@ public:
     /// \endcode
     template <class B = base,
               class = std::enable_if_t<!std::is_same_v<B, detail::invalid_function_base>>>
-    explicit function(typename B::pointer address, load_flags call_flags = load_flags::none)
+    explicit function(typename B::pointer address, ctypes::call_flags call_flags = {})
         : base(address, call_flags, nullptr,
-               detail::address_label<Sig>(reinterpret_cast<const void *>(address), call_flags)) {}
+               detail::address_label<Sig>(reinterpret_cast<const void *>(address))) {}
 
     /// As function(address, call_flags), for an address C gave as `void*` (`dlsym`, a
     /// `void*`-typed registry). Converting it to a function pointer is what POSIX's dlsym()
     /// requires of the platform. \throws as function(address, call_flags).
     template <class B = base,
               class = std::enable_if_t<!std::is_same_v<B, detail::invalid_function_base>>>
-    explicit function(void *address, load_flags call_flags = load_flags::none)
+    explicit function(void *address, ctypes::call_flags call_flags = {})
         : function(reinterpret_cast<typename B::pointer>(address), call_flags) {}
 
     /// As function(address, call_flags), tied to the library whose code `address` points into:
@@ -329,14 +324,14 @@ public:
     template <class P, class B = base,
               class = std::enable_if_t<!std::is_same_v<B, detail::invalid_function_base>>>
     function(typename B::pointer address, const basic_library<P> &owner,
-             load_flags call_flags = load_flags::none)
+             ctypes::call_flags call_flags = {})
         : base(address, owner.flags() | call_flags, owned_state(owner),
-               detail::address_label<Sig>(reinterpret_cast<const void *>(address), call_flags)) {}
+               detail::address_label<Sig>(reinterpret_cast<const void *>(address))) {}
 
     /// As function(address, owner, call_flags), for an address C gave as `void*`.
     template <class P, class B = base,
               class = std::enable_if_t<!std::is_same_v<B, detail::invalid_function_base>>>
-    function(void *address, const basic_library<P> &owner, load_flags call_flags = load_flags::none)
+    function(void *address, const basic_library<P> &owner, ctypes::call_flags call_flags = {})
         : function(reinterpret_cast<typename B::pointer>(address), owner, call_flags) {}
 
 private:

@@ -21,45 +21,12 @@
 #include "function.hpp"
 #include "owned.hpp"
 #include "inspect.hpp"
+#include "names.hpp"
 #include "policy.hpp"
 #include "variable.hpp"
 
 namespace ctypes {
 namespace detail {
-
-// A library name or path as the user wrote it: UTF-8 `char` strings, `wchar_t` strings, or
-// anything path-like with `.native()` (std::filesystem::path, boost::filesystem::path), which
-// is why <filesystem> is not needed here. A null pointer is kept apart from an empty name only
-// to say which it was: both are refused. running_program() is what self() loads.
-class path_arg {
-public:
-    path_arg(const char *s) : null_(s == nullptr), utf8_(s ? s : "") {}
-    path_arg(const std::string &s) : utf8_(s) {}
-    path_arg(const wchar_t *s) : null_(s == nullptr), utf8_(s ? to_utf8(std::wstring(s)) : "") {}
-    path_arg(const std::wstring &s) : utf8_(to_utf8(s)) {}
-    template <class P, class N = decltype(std::declval<const P &>().native()),
-              std::enable_if_t<!std::is_convertible_v<const P &, const char *> &&
-                                   !std::is_convertible_v<const P &, const wchar_t *>,
-                               int> = 0>
-    path_arg(const P &p) : path_arg(p.native()) {}
-
-    static path_arg running_program() {
-        path_arg p{std::string()};
-        p.self_ = true;
-        return p;
-    }
-
-    bool is_self() const noexcept { return self_; }
-    bool is_null() const noexcept { return null_; }
-    const std::string &utf8() const noexcept { return utf8_; }
-    // Where the name has a NUL byte, which no loader can be given; npos when it has none.
-    std::size_t nul_at() const noexcept { return utf8_.find('\0'); }
-
-private:
-    bool self_ = false;
-    bool null_ = false;
-    std::string utf8_;
-};
 
 // A lookup that failed only because the library has no such export (or it is NULL): what
 // try_get() and optional imports treat as absent rather than as an error.
@@ -70,73 +37,6 @@ inline bool is_missing_symbol(const std::error_code &ec) noexcept {
 #endif
     return ec == errc::symbol_not_found || ec == errc::null_symbol;
 }
-
-// Integers other than bool and the character types: what an export ordinal may be given as.
-template <class I>
-inline constexpr bool is_ordinal_type_v =
-    std::is_integral_v<I> && !std::is_same_v<I, bool> && !std::is_same_v<I, char> &&
-    !std::is_same_v<I, wchar_t> && !std::is_same_v<I, char16_t> && !std::is_same_v<I, char32_t>
-#if defined(__cpp_char8_t)
-    && !std::is_same_v<I, char8_t>
-#endif
-    ;
-
-// What a lookup asks for: a symbol name (a C string or a std::string, used only for the
-// duration of the lookup) or, on Windows, an export ordinal (any integer; 1 to 65535 exist).
-struct symbol_name {
-    symbol_name(const char *s) noexcept : value(s) {}
-    symbol_name(const std::string &s) noexcept : value(s.c_str()), nul_at(s.find('\0')) {}
-    template <class I, std::enable_if_t<is_ordinal_type_v<I>, int> = 0>
-    symbol_name(I number) noexcept
-        : by_ordinal(true), ordinal(in_range(number) ? static_cast<unsigned short>(number) : 0),
-          requested(static_cast<long long>(number)) {
-#if !defined(_WIN32)
-        static_assert(dependent_false<I>,
-                      "ctypes: get<Sig>(ordinal), try_get, has and var by ordinal exist on "
-                      "Windows only, where DLLs export by number; elsewhere libraries export "
-                      "names: pass the symbol's name");
-#endif
-    }
-
-    template <class I>
-    static constexpr bool in_range(I number) noexcept {
-        if constexpr (std::is_signed_v<I>)
-            return number >= 1 && static_cast<long long>(number) <= 65535;
-        else
-            return number >= 1 && static_cast<unsigned long long>(number) <= 65535;
-    }
-
-    bool is_null() const noexcept {
-        return by_ordinal ? ordinal == 0 : value == nullptr;
-    }
-    bool has_nul() const noexcept {
-        return nul_at != std::string::npos;
-    }
-    // For messages: 'name' or ordinal 7.
-    std::string quoted() const {
-        if (by_ordinal)
-            return "ordinal " + std::to_string(requested);
-        return std::string("'") + (value ? value : "(null)") + "'";
-    }
-    // What get() was called with: "name" or 7.
-    std::string argument() const {
-        if (by_ordinal)
-            return std::to_string(requested);
-        return std::string("\"") + (value ? value : "") + "\"";
-    }
-    // The name a function or variable carries: the symbol's, or #7 for an ordinal.
-    std::string label() const {
-        if (by_ordinal)
-            return "#" + std::to_string(requested);
-        return value ? value : "";
-    }
-
-    const char *value = nullptr;
-    std::size_t nul_at = std::string::npos; // a std::string name's embedded NUL, if any
-    bool by_ordinal = false;
-    unsigned short ordinal = 0; // 0 when `requested` is not a valid ordinal
-    long long requested = 0;
-};
 
 // What get_dynamic() needs from <ctypes/dynamic.hpp>, which specialises this for the declaration
 // types it takes; library.hpp itself stays free of libffi.
@@ -194,7 +94,7 @@ public:
     /// \code
     /// ctypes::CDLL libz{"libz.so.1"};
     /// \endcode
-    explicit basic_library(detail::path_arg path, load_flags flags = load_flags::none) {
+    explicit basic_library(path_arg path, load_flags flags = load_flags::none) {
         std::error_code ec;
         std::string message;
         open(path, flags, ec, &message);
@@ -204,23 +104,21 @@ public:
 
     /// As above, but reports failure in `ec` (and leaves the object empty) instead of throwing.
     /// Throws only std::bad_alloc.
-    basic_library(detail::path_arg path, load_flags flags, std::error_code &ec) {
+    basic_library(path_arg path, load_flags flags, std::error_code &ec) {
         open(path, flags, ec, nullptr);
     }
-    /// \copydoc basic_library(detail::path_arg, load_flags, std::error_code&)
-    basic_library(detail::path_arg path, std::error_code &ec) {
-        open(path, load_flags::none, ec, nullptr);
-    }
+    /// \copydoc basic_library(path_arg, load_flags, std::error_code&)
+    basic_library(path_arg path, std::error_code &ec) { open(path, load_flags::none, ec, nullptr); }
     /// As above, but reports failure in `report` with the code and the whole text the
     /// load_error would carry (see ctypes::error_report). Throws only std::bad_alloc.
-    basic_library(detail::path_arg path, load_flags flags, error_report &report) {
+    basic_library(path_arg path, load_flags flags, error_report &report) {
         std::error_code ec;
         std::string message;
         open(path, flags, ec, &message);
         basic_library::report(report, ec, std::move(message), true);
     }
-    /// \copydoc basic_library(detail::path_arg, load_flags, error_report&)
-    basic_library(detail::path_arg path, error_report &report)
+    /// \copydoc basic_library(path_arg, load_flags, error_report&)
+    basic_library(path_arg path, error_report &report)
         : basic_library(std::move(path), load_flags::none, report) {}
 
     /// Takes over the loader reference; the moved-from object is left empty. Throws nothing.
@@ -235,7 +133,7 @@ public:
     /// \note POSIX `dlopen(NULL)`; Windows `GetModuleHandleW(NULL)`, which sees the executable's
     /// own exports only.
     static basic_library self(load_flags flags = load_flags::none) {
-        return basic_library(detail::path_arg::running_program(), flags);
+        return basic_library(path_arg::running_program(), flags);
     }
 
     /// Takes ownership of a handle that is already open (ctypes `handle=`): the object will
@@ -294,8 +192,8 @@ public:
     /// it is a data object (errc::not_a_function, ELF only), or (32-bit Windows, a decorating
     /// convention) only a decorated export with another `@N` exists
     /// (errc::argument_size_mismatch: "declared N bytes of arguments, the library exports M").
-    /// \throws load_error when the object is empty. \throws error (errc::bad_flags) when
-    /// `call_flags` has an `rtld_*` flag.
+    /// \throws load_error when the object is empty. An `rtld_*` flag in `call_flags` does not
+    /// compile (they are load flags: give them to the constructor).
     /// \note POSIX `dlsym`, which also searches the library's dependencies; Windows
     /// `GetProcAddress`, by name or by ordinal (`MAKEINTRESOURCEA`). On 32-bit Windows a stdcall
     /// lookup that misses the plain name tries `_name@N` (MSVC) and `name@N` (MinGW), N being
@@ -307,8 +205,7 @@ public:
     /// auto crc32 = libz.get<crc32_type>("crc32");
     /// \endcode
     template <class Sig, class FnPolicy = Policy>
-    function<Sig, FnPolicy> get(detail::symbol_name name,
-                                load_flags call_flags = load_flags::none) const {
+    function<Sig, FnPolicy> get(symbol_name name, ctypes::call_flags call_flags = {}) const {
         std::error_code ec;
         std::string message;
         auto f = get<Sig, FnPolicy>(name, call_flags, ec, &message);
@@ -319,12 +216,12 @@ public:
     /// As get(), but reports failure in `ec` and returns an empty function. Throws only
     /// std::bad_alloc.
     template <class Sig, class FnPolicy = Policy>
-    function<Sig, FnPolicy> get(detail::symbol_name name, std::error_code &ec) const {
-        return get<Sig, FnPolicy>(name, load_flags::none, ec, nullptr);
+    function<Sig, FnPolicy> get(symbol_name name, std::error_code &ec) const {
+        return get<Sig, FnPolicy>(name, ctypes::call_flags{}, ec, nullptr);
     }
-    /// \copydoc get(detail::symbol_name, std::error_code&) const
+    /// \copydoc get(symbol_name, std::error_code&) const
     template <class Sig, class FnPolicy = Policy>
-    function<Sig, FnPolicy> get(detail::symbol_name name, load_flags call_flags,
+    function<Sig, FnPolicy> get(symbol_name name, ctypes::call_flags call_flags,
                                 std::error_code &ec) const {
         return get<Sig, FnPolicy>(name, call_flags, ec, nullptr);
     }
@@ -332,7 +229,7 @@ public:
     /// would carry (see ctypes::error_report) and returns an empty function. Throws only
     /// std::bad_alloc.
     template <class Sig, class FnPolicy = Policy>
-    function<Sig, FnPolicy> get(detail::symbol_name name, load_flags call_flags,
+    function<Sig, FnPolicy> get(symbol_name name, ctypes::call_flags call_flags,
                                 error_report &report) const {
         std::error_code ec;
         std::string message;
@@ -340,10 +237,10 @@ public:
         basic_library::report(report, ec, std::move(message));
         return f;
     }
-    /// \copydoc get(detail::symbol_name, load_flags, error_report&) const
+    /// \copydoc get(symbol_name, ctypes::call_flags, error_report&) const
     template <class Sig, class FnPolicy = Policy>
-    function<Sig, FnPolicy> get(detail::symbol_name name, error_report &report) const {
-        return get<Sig, FnPolicy>(name, load_flags::none, report);
+    function<Sig, FnPolicy> get(symbol_name name, error_report &report) const {
+        return get<Sig, FnPolicy>(name, ctypes::call_flags{}, report);
     }
 
     /// Looks up a function whose signature is known only at run time (ctypes `argtypes` /
@@ -361,7 +258,7 @@ public:
     /// double one = cos(0.0).as<double>();
     /// \endcode
     template <class Decl, class Dynamic = detail::dynamic_lookup<Decl>>
-    typename Dynamic::function_type get_dynamic(detail::symbol_name name, const Decl &declaration,
+    typename Dynamic::function_type get_dynamic(symbol_name name, const Decl &declaration,
                                                 load_flags call_flags = load_flags::none) const {
         return Dynamic::template make<Policy>(
             name, declaration, call_flags, flags(), state_, [&](detail::decoration decoration) {
@@ -390,12 +287,12 @@ public:
     /// auto msg = sqlite.get_free("sqlite3_free").own(errmsg); // owned_ptr<char>
     /// \endcode
     template <class FnPolicy = Policy>
-    foreign_deleter<FnPolicy> get_free(detail::symbol_name name) const {
+    foreign_deleter<FnPolicy> get_free(symbol_name name) const {
         return foreign_deleter<FnPolicy>(as_bound(get<void(void *), FnPolicy>(name), name));
     }
     /// As get_free(), but reports failure in `ec` and returns an empty deleter.
     template <class FnPolicy = Policy>
-    foreign_deleter<FnPolicy> get_free(detail::symbol_name name, std::error_code &ec) const {
+    foreign_deleter<FnPolicy> get_free(symbol_name name, std::error_code &ec) const {
         return foreign_deleter<FnPolicy>(as_bound(get<void(void *), FnPolicy>(name, ec), name));
     }
 
@@ -411,16 +308,14 @@ public:
     /// ctypes::owned_ptr<char> copy = strdup("text"); // freed by libc's free
     /// \endcode
     template <class Sig, class FnPolicy = Policy>
-    owning_function<Sig, FnPolicy> get_owning(detail::symbol_name allocate,
-                                              detail::symbol_name deallocate,
-                                              load_flags call_flags = load_flags::none) const {
+    owning_function<Sig, FnPolicy> get_owning(symbol_name allocate, symbol_name deallocate,
+                                              ctypes::call_flags call_flags = {}) const {
         return owning_function<Sig, FnPolicy>(get<Sig, FnPolicy>(allocate, call_flags),
                                               get_free<FnPolicy>(deallocate));
     }
     /// As get_owning(), but reports failure in `ec` and returns an empty owning_function.
     template <class Sig, class FnPolicy = Policy>
-    owning_function<Sig, FnPolicy> get_owning(detail::symbol_name allocate,
-                                              detail::symbol_name deallocate,
+    owning_function<Sig, FnPolicy> get_owning(symbol_name allocate, symbol_name deallocate,
                                               std::error_code &ec) const {
         auto f = get<Sig, FnPolicy>(allocate, ec);
         if (ec)
@@ -433,10 +328,10 @@ public:
 
     /// Looks up an optional function: std::nullopt when the library has no such export (or it
     /// resolves to NULL), the function otherwise.
-    /// \throws like get() for every other failure (empty object, data symbol, bad flags).
+    /// \throws like get() for every other failure (empty object, data symbol).
     template <class Sig, class FnPolicy = Policy>
-    std::optional<function<Sig, FnPolicy>> try_get(detail::symbol_name name,
-                                                   load_flags call_flags = load_flags::none) const {
+    std::optional<function<Sig, FnPolicy>> try_get(symbol_name name,
+                                                   ctypes::call_flags call_flags = {}) const {
         std::error_code ec;
         auto f = get<Sig, FnPolicy>(name, call_flags, ec, nullptr);
         if (detail::is_missing_symbol(ec))
@@ -463,8 +358,8 @@ public:
     /// auto md_size = crypto.get_first<int(const EVP_MD *)>({"EVP_MD_get_size", "EVP_MD_size"});
     /// \endcode
     template <class Sig, class FnPolicy = Policy>
-    function<Sig, FnPolicy> get_first(std::initializer_list<detail::symbol_name> names,
-                                      load_flags call_flags = load_flags::none) const {
+    function<Sig, FnPolicy> get_first(std::initializer_list<symbol_name> names,
+                                      ctypes::call_flags call_flags = {}) const {
         std::error_code ec;
         std::string message;
         auto f = get_first<Sig, FnPolicy>(names, call_flags, ec, &message);
@@ -475,15 +370,15 @@ public:
     /// As get_first(), but reports failure in `ec` and returns an empty function. Throws only
     /// std::bad_alloc.
     template <class Sig, class FnPolicy = Policy>
-    function<Sig, FnPolicy> get_first(std::initializer_list<detail::symbol_name> names,
+    function<Sig, FnPolicy> get_first(std::initializer_list<symbol_name> names,
                                       std::error_code &ec) const {
-        return get_first<Sig, FnPolicy>(names, load_flags::none, ec, nullptr);
+        return get_first<Sig, FnPolicy>(names, ctypes::call_flags{}, ec, nullptr);
     }
     /// As get_first(), but reports failure in `report` with the exception's code and text (see
     /// ctypes::error_report) and returns an empty function. Throws only std::bad_alloc.
     template <class Sig, class FnPolicy = Policy>
-    function<Sig, FnPolicy> get_first(std::initializer_list<detail::symbol_name> names,
-                                      load_flags call_flags, error_report &report) const {
+    function<Sig, FnPolicy> get_first(std::initializer_list<symbol_name> names,
+                                      ctypes::call_flags call_flags, error_report &report) const {
         std::error_code ec;
         std::string message;
         auto f = get_first<Sig, FnPolicy>(names, call_flags, ec, &message);
@@ -493,16 +388,15 @@ public:
     /// As get_first(), but reports failure in `report` (see ctypes::error_report) and returns an
     /// empty function. Throws only std::bad_alloc.
     template <class Sig, class FnPolicy = Policy>
-    function<Sig, FnPolicy> get_first(std::initializer_list<detail::symbol_name> names,
+    function<Sig, FnPolicy> get_first(std::initializer_list<symbol_name> names,
                                       error_report &report) const {
-        return get_first<Sig, FnPolicy>(names, load_flags::none, report);
+        return get_first<Sig, FnPolicy>(names, ctypes::call_flags{}, report);
     }
     /// As get_first(), but std::nullopt when the library has none of the names.
     /// \throws like get_first() for every other failure.
     template <class Sig, class FnPolicy = Policy>
-    std::optional<function<Sig, FnPolicy>>
-    try_get_first(std::initializer_list<detail::symbol_name> names,
-                  load_flags call_flags = load_flags::none) const {
+    std::optional<function<Sig, FnPolicy>> try_get_first(std::initializer_list<symbol_name> names,
+                                                         ctypes::call_flags call_flags = {}) const {
         std::error_code ec;
         auto f = get_first<Sig, FnPolicy>(names, call_flags, ec, nullptr);
         if (detail::is_missing_symbol(ec))
@@ -518,7 +412,7 @@ public:
     /// Whether the library (or, on POSIX, one of its dependencies) exports `name` (on Windows, or
     /// that ordinal) with a non-null address. Throws nothing; false for an empty object or a null
     /// name.
-    bool has(detail::symbol_name name) const noexcept {
+    bool has(symbol_name name) const noexcept {
         if (!state_ || name.is_null() || name.has_nul())
             return false;
         try {
@@ -546,7 +440,7 @@ public:
     /// auto version = libfoo.var<const int>("foo_version");
     /// \endcode
     template <class T>
-    variable<T> var(detail::symbol_name name) const {
+    variable<T> var(symbol_name name) const {
         std::error_code ec;
         std::string message;
         auto v = var<T>(name, ec, &message);
@@ -557,13 +451,13 @@ public:
     /// As var(), but reports failure in `ec` and returns an empty handle. Throws only
     /// std::bad_alloc.
     template <class T>
-    variable<T> var(detail::symbol_name name, std::error_code &ec) const {
+    variable<T> var(symbol_name name, std::error_code &ec) const {
         return var<T>(name, ec, nullptr);
     }
     /// As var(), but reports failure in `report` with the code and the whole text the exception
     /// would carry (see ctypes::error_report). Throws only std::bad_alloc.
     template <class T>
-    variable<T> var(detail::symbol_name name, error_report &report) const {
+    variable<T> var(symbol_name name, error_report &report) const {
         std::error_code ec;
         std::string message;
         auto v = var<T>(name, ec, &message);
@@ -644,8 +538,7 @@ private:
         r.assign(is_load ? detail::error_kind::load : kind_of(ec), ec, std::move(message));
     }
 
-    void open(const detail::path_arg &path, load_flags flags, std::error_code &ec,
-              std::string *message) {
+    void open(const path_arg &path, load_flags flags, std::error_code &ec, std::string *message) {
         ec.clear();
         if (!path.is_self() && path.utf8().empty()) {
             ec = std::make_error_code(std::errc::invalid_argument);
@@ -692,7 +585,7 @@ private:
 
     enum class wanted { function, object };
 
-    void *lookup(const detail::symbol_name &name, detail::os_error &err) const {
+    void *lookup(const symbol_name &name, detail::os_error &err) const {
         if (name.by_ordinal)
             return detail::native_loader::symbol_at(state_->handle, name.ordinal, err);
         return detail::native_loader::symbol(state_->handle, name.value, err);
@@ -703,7 +596,7 @@ private:
     // wanted: the successful lookup allocates nothing here (bench/README.md, lookups).
     // `decoration` is how a function lookup may decorate its name (none for anything else); only
     // 32-bit Windows uses it, when the plain name is not exported.
-    void *find(const detail::symbol_name &name, wanted kind, std::size_t size, std::error_code &ec,
+    void *find(const symbol_name &name, wanted kind, std::size_t size, std::error_code &ec,
                std::string *message, detail::decoration decoration = {}) const {
         ec.clear();
         const auto fail = [&](std::error_code code, const auto &text) -> void * {
@@ -777,7 +670,7 @@ private:
         if (!own)
             facts =
                 detail::native_loader::facts_of(state_->handle, p, name.value ? name.value : "");
-        using k = detail::symbol_facts;
+        using k = symbol_kind;
         const auto data_kind = [&] {
             return std::string(facts.kind == k::tls ? "a thread-local variable" : "a data object");
         };
@@ -802,17 +695,9 @@ private:
     }
 
     template <class Sig, class FnPolicy>
-    function<Sig, FnPolicy> get(detail::symbol_name name, load_flags call_flags,
+    function<Sig, FnPolicy> get(symbol_name name, ctypes::call_flags call_flags,
                                 std::error_code &ec, std::string *message) const {
         using fn = function<Sig, FnPolicy>;
-        if ((call_flags & ~(use_errno | use_last_error | rethrow_callbacks)) != load_flags::none) {
-            ec = errc::bad_flags;
-            if (message)
-                *message = "ctypes: get<Sig>(" + name.argument() +
-                           ") takes only use_errno, use_last_error and rethrow_callbacks as "
-                           "flags; rtld_* flags belong to the library";
-            return fn();
-        }
         if constexpr (std::is_base_of_v<detail::invalid_function_base, fn>) {
             return fn(); // a static_assert already said what is wrong with Sig
         } else {
@@ -828,8 +713,8 @@ private:
     }
 
     template <class Sig, class FnPolicy>
-    function<Sig, FnPolicy> get_first(std::initializer_list<detail::symbol_name> names,
-                                      load_flags call_flags, std::error_code &ec,
+    function<Sig, FnPolicy> get_first(std::initializer_list<symbol_name> names,
+                                      ctypes::call_flags call_flags, std::error_code &ec,
                                       std::string *message) const {
         ec.clear();
         if (names.size() == 0) {
@@ -838,7 +723,7 @@ private:
                 *message = "ctypes: get_first<Sig>() needs at least one name to look up";
             return {};
         }
-        for (const detail::symbol_name &name : names) {
+        for (const symbol_name &name : names) {
             auto f = get<Sig, FnPolicy>(name, call_flags, ec, nullptr);
             if (!ec)
                 return f;
@@ -850,13 +735,13 @@ private:
         }
         if (message) {
             std::string text = "ctypes: cannot find any of ";
-            for (const detail::symbol_name &name : names)
+            for (const symbol_name &name : names)
                 text += (&name == names.begin() ? "" : ", ") + name.quoted();
             text += " in '" + display_name() + "'";
-            const detail::symbol_name &first = *names.begin();
+            const symbol_name &first = *names.begin();
             if (!first.by_ordinal && first.value)
                 text += detail::symbol_hint(state_->handle, first.value);
-            const detail::symbol_name &last = *(names.end() - 1);
+            const symbol_name &last = *(names.end() - 1);
             detail::os_error err;
             if (!last.is_null())
                 lookup(last, err);
@@ -870,7 +755,7 @@ private:
     // this library's state either way.
     template <class FnPolicy>
     function<void(void *), FnPolicy> as_bound(function<void(void *), FnPolicy> f,
-                                              detail::symbol_name name) const {
+                                              symbol_name name) const {
         if (!f || has_flags(state_->flags, rtld_deepbind))
             return f;
         void *global = detail::native_loader::global_symbol(state_->handle, name.value);
@@ -882,7 +767,7 @@ private:
     }
 
     template <class T>
-    variable<T> var(detail::symbol_name name, std::error_code &ec, std::string *message) const {
+    variable<T> var(symbol_name name, std::error_code &ec, std::string *message) const {
         if constexpr (!variable<T>::validated_::value) {
             return variable<T>(); // a static_assert already said what is wrong with T
         } else {

@@ -74,7 +74,7 @@ public:
     /// \code
     /// ctypes::CDLL libz = ctypes::cdll.load("libz.so.1");
     /// \endcode
-    Library load(detail::path_arg name, load_flags flags = load_flags::none) const {
+    Library load(path_arg name, load_flags flags = load_flags::none) const {
         return Library(std::move(name), flags);
     }
 

@@ -12,6 +12,7 @@
 #include <string>
 #include <type_traits>
 
+#include "detail/config.hpp"
 #include "error.hpp"
 
 namespace ctypes {
@@ -37,14 +38,10 @@ struct stdcall_convention {
     /// convention may declare it too, or give its own rule as a static member function
     /// `decorate` (see ctypes::policy); conventions with neither are looked up by the plain name.
     static constexpr bool decorated_names = true;
-#if defined(_M_IX86)
+#if CTYPES_DETAIL_X86_32
     /// The function pointer type for `R(A...)`, stdcall.
     template <class R, class... A>
-    using pointer = R(__stdcall *)(A...);
-#elif defined(__i386__)
-    /// The function pointer type for `R(A...)`, stdcall.
-    template <class R, class... A>
-    using pointer = R(__attribute__((stdcall)) *)(A...);
+    using pointer = R(CTYPES_DETAIL_STDCALL *)(A...);
 #else
     /// The function pointer type for `R(A...)`: cdecl's, off 32-bit x86.
     template <class R, class... A>

@@ -51,13 +51,13 @@ class call_context {
 public:
     /// \param function the exported name, referred to, not copied. \param flags the function's
     /// `use_errno` / `use_last_error` flags. Throws nothing.
-    call_context(const std::string &function, load_flags flags) noexcept
+    call_context(const std::string &function, call_flags flags) noexcept
         : function_(function), flags_(flags) {}
 
     /// The name the function was looked up by. Throws nothing.
     const std::string &function() const noexcept { return function_; }
     /// The function's `use_errno` / `use_last_error` flags. Throws nothing.
-    load_flags flags() const noexcept { return flags_; }
+    call_flags flags() const noexcept { return flags_; }
 
     /// The errno value the foreign function left. For a `use_errno` function that value was
     /// swapped into the private copy right after the call, so this reads ctypes::get_errno();
@@ -81,7 +81,7 @@ public:
 
 private:
     const std::string &function_;
-    load_flags flags_;
+    call_flags flags_;
 };
 
 /// A foreign function reported failure through its result, as a result check saw it. code() is
@@ -128,7 +128,7 @@ struct declares_wants_arguments<Check, std::enable_if_t<Check::wants_arguments>>
 // The one place a policy's check is called, in the form the check declares (see the table at
 // the top of this file).
 template <class Check, class R, class... Args>
-void apply_check(const R &result, const std::string &function, load_flags flags,
+void apply_check(const R &result, const std::string &function, call_flags flags,
                  const Args &...args) {
     if constexpr (declares_wants_context<Check>::value) {
         const call_context context(function, flags);

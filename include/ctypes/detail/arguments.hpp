@@ -16,7 +16,7 @@
 #include <type_traits>
 #include <utility>
 
-#include "../types.hpp"
+#include "signature.hpp"
 
 namespace ctypes {
 

@@ -12,6 +12,7 @@
 #include <new>
 #include <utility>
 
+#include "config.hpp"
 #if defined(_WIN32)
 #include "windows/win32.hpp"
 #endif
@@ -20,12 +21,6 @@
 // the local-exec TLS model, one %fs/%gs-relative compare; in a shared library (-fPIC) it would
 // call __tls_get_addr on every foreign call, so there the byte is pinned to initial-exec (a GOT
 // load and the compare; one byte of the static TLS surplus glibc keeps for dlopen).
-#if defined(__ELF__) && (defined(__GNUC__) || defined(__clang__)) && defined(__PIC__) &&           \
-    !defined(__PIE__)
-#define CTYPES_DETAIL_TLS_INITIAL_EXEC __attribute__((tls_model("initial-exec")))
-#else
-#define CTYPES_DETAIL_TLS_INITIAL_EXEC
-#endif
 
 namespace ctypes {
 
@@ -176,14 +171,7 @@ inline void park_callback_exception() noexcept {
 
 // The cold half of a façade call's check, once callback_pending was seen set: rethrows what a
 // callback parked during the call (after errno was swapped back).
-[[noreturn]]
-#if defined(__GNUC__) || defined(__clang__)
-__attribute__((noinline, cold))
-#elif defined(_MSC_VER)
-__declspec(noinline)
-#endif
-inline void
-rethrow_parked() {
+[[noreturn]] CTYPES_DETAIL_COLD inline void rethrow_parked() {
     std::exception_ptr e = take_parked();
     if (!e) // the byte without an exception cannot happen; keep the contract anyway
         std::terminate();
@@ -211,7 +199,5 @@ private:
 
 } // namespace detail
 } // namespace ctypes
-
-#undef CTYPES_DETAIL_TLS_INITIAL_EXEC
 
 #endif

@@ -10,9 +10,10 @@
 #include <string_view>
 #include <vector>
 
-#include "../find_library.hpp"
-#include "../inspect.hpp"
+#include "find_library.hpp"
+#include "inspect.hpp"
 #include "loader.hpp"
+#include "suggest.hpp"
 
 namespace ctypes::detail {
 

@@ -11,9 +11,8 @@
 #include <type_traits>
 #include <utility>
 
-#include "../out.hpp"
-#include "../types.hpp"
 #include "arguments.hpp"
+#include "signature.hpp"
 
 namespace ctypes::detail {
 

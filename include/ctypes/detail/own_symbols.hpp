@@ -3,7 +3,9 @@
 #define CTYPES_DETAIL_OWN_SYMBOLS_HPP
 
 // A library's own symbol table, kept in its state for lookups that need no call into the
-// loader. Include after the platform loader, which says whether link maps exist.
+// loader.
+
+#include "config.hpp"
 
 #if defined(CTYPES_DETAIL_HAS_LINK_MAP)
 #include "posix/own_symbols.hpp"

@@ -35,14 +35,7 @@
 #include <vector>
 
 #include "code_memory.hpp"
-
-#if defined(__x86_64__) || defined(_M_X64)
-#define CTYPES_DETAIL_RUNTIME_THUNKS 1
-#elif defined(__i386__) && (defined(__GNUC__) || defined(__clang__))
-#define CTYPES_DETAIL_RUNTIME_THUNKS 1
-#else
-#define CTYPES_DETAIL_RUNTIME_THUNKS 0
-#endif
+#include "config.hpp"
 
 namespace ctypes::detail {
 

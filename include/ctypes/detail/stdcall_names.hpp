@@ -13,7 +13,7 @@
 #include <string>
 #include <type_traits>
 
-#include "../types.hpp"
+#include "signature.hpp"
 
 namespace ctypes {
 namespace detail {

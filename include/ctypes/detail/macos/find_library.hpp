@@ -125,6 +125,15 @@ inline std::string find_library_impl(std::string_view name) {
     return {};
 }
 
+inline std::string library_file_name(std::string_view name) {
+    return "lib" + std::string(name) + ".dylib";
+}
+
+// The forms try_decorated loads after a bare name, in dyld's order.
+inline std::vector<std::string> platform_decorated_forms(const std::string &name) {
+    return {library_file_name(name), name + ".dylib", name + ".framework/" + name};
+}
+
 } // namespace ctypes::detail
 
 #endif

@@ -81,17 +81,17 @@ inline symbol_facts facts_of(const ElfW(Sym) & s) noexcept {
     switch (ELF64_ST_TYPE(s.st_info)) {
     case STT_FUNC:
     case STT_GNU_IFUNC:
-        f.kind = symbol_facts::function;
+        f.kind = symbol_kind::function;
         break;
     case STT_OBJECT:
     case STT_COMMON:
-        f.kind = symbol_facts::object;
+        f.kind = symbol_kind::object;
         break;
     case STT_TLS:
-        f.kind = symbol_facts::tls;
+        f.kind = symbol_kind::tls;
         break;
     default:
-        f.kind = symbol_facts::unknown;
+        f.kind = symbol_kind::other;
         break;
     }
     f.size = static_cast<std::size_t>(s.st_size);

@@ -11,6 +11,8 @@
 
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "ld_cache_file.hpp"
 #include "search.hpp"
@@ -43,6 +45,20 @@ inline std::string find_library_impl(std::string_view name) {
         return info.soname; // none without a DT_SONAME, as in ctypes
     }
     return {};
+}
+
+inline std::string library_file_name(std::string_view name) {
+    return "lib" + std::string(name) + ".so";
+}
+
+// The forms try_decorated loads after a bare name: lib<name>.so, then the soname find_library()
+// gives when it differs.
+inline std::vector<std::string> platform_decorated_forms(const std::string &name) {
+    std::vector<std::string> forms{library_file_name(name)};
+    std::string soname = find_library_impl(name);
+    if (!soname.empty() && soname != forms.front())
+        forms.push_back(std::move(soname));
+    return forms;
 }
 
 } // namespace ctypes::detail

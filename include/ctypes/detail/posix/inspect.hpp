@@ -16,7 +16,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "../../inspect.hpp"
+#include "../config.hpp"
+#include "../symbol_kind.hpp"
 #include "loader.hpp"
 #include "search.hpp"
 
@@ -38,21 +39,7 @@ inline std::vector<symbol_info> image_symbols(void *handle) {
     elf::for_each_symbol(t, [&](const ElfW(Sym) & s, const char *name) {
         symbol_info info;
         info.name = name;
-        const symbol_facts facts = elf::facts_of(s);
-        switch (facts.kind) {
-        case symbol_facts::function:
-            info.kind = symbol_kind::function;
-            break;
-        case symbol_facts::object:
-            info.kind = symbol_kind::object;
-            break;
-        case symbol_facts::tls:
-            info.kind = symbol_kind::tls;
-            break;
-        default:
-            info.kind = symbol_kind::other;
-            break;
-        }
+        info.kind = elf::facts_of(s).kind;
         info.size = static_cast<std::size_t>(s.st_size);
         if (info.kind != symbol_kind::tls && s.st_shndx != SHN_ABS)
             info.address = reinterpret_cast<const void *>(t.base + s.st_value);

@@ -15,15 +15,15 @@
 #include <string>
 #include <unistd.h>
 
-#include "../../error.hpp"
-#include "../../flags.hpp"
+#include "../config.hpp"
+#include "../errc.hpp"
+#include "../flag_bits.hpp"
 #include "../os_error.hpp"
 #include "../symbol_kind.hpp"
 #include "../unicode.hpp"
 #include "elf_file.hpp"
 
-#if defined(__GLIBC__) || defined(__FreeBSD__)
-#define CTYPES_DETAIL_HAS_LINK_MAP 1
+#ifdef CTYPES_DETAIL_HAS_LINK_MAP
 #include "elf.hpp"
 #endif
 
@@ -97,18 +97,18 @@ struct native_loader {
     static path_string native_path(const std::wstring &wide) { return to_utf8(wide); }
 
     static int mode_of(load_flags f) noexcept {
-        int mode = has_flags(f, rtld_lazy) ? RTLD_LAZY : RTLD_NOW;
-        mode |= has_flags(f, rtld_global) ? RTLD_GLOBAL : RTLD_LOCAL;
+        int mode = has_flags(f, load_flags::rtld_lazy) ? RTLD_LAZY : RTLD_NOW;
+        mode |= has_flags(f, load_flags::rtld_global) ? RTLD_GLOBAL : RTLD_LOCAL;
 #ifdef RTLD_NODELETE
-        if (has_flags(f, rtld_nodelete))
+        if (has_flags(f, load_flags::rtld_nodelete))
             mode |= RTLD_NODELETE;
 #endif
 #ifdef RTLD_NOLOAD
-        if (has_flags(f, rtld_noload))
+        if (has_flags(f, load_flags::rtld_noload))
             mode |= RTLD_NOLOAD;
 #endif
 #ifdef RTLD_DEEPBIND
-        if (has_flags(f, rtld_deepbind))
+        if (has_flags(f, load_flags::rtld_deepbind))
             mode |= RTLD_DEEPBIND;
 #endif
         return mode;
@@ -137,8 +137,8 @@ struct native_loader {
     // recorded under is checked first (see elf_file::load_problem): a FIFO would block dlopen
     // and a truncated file crash it.
     static handle_type open(const path_string *path, load_flags flags, os_error &err) {
-        if (path && !has_flags(flags, rtld_noload) && path->find('/') != std::string::npos &&
-            !is_recorded_as(*path)) {
+        if (path && !has_flags(flags, load_flags::rtld_noload) &&
+            path->find('/') != std::string::npos && !is_recorded_as(*path)) {
             std::string problem = elf_file::load_problem(*path);
             if (!problem.empty()) {
                 err.code = errc::load_failed;
@@ -150,7 +150,7 @@ struct native_loader {
         handle_type h = ::dlopen(path ? path->c_str() : nullptr, mode_of(flags));
         if (!h) {
             err.code = errc::load_failed;
-            err.text = has_flags(flags, rtld_noload) && path
+            err.text = has_flags(flags, load_flags::rtld_noload) && path
                            ? *path + ": not loaded in this process (rtld_noload)"
                            : last_dlerror("dlopen failed");
         }

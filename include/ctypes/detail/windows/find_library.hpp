@@ -9,6 +9,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "../unicode.hpp"
 #include "win32.hpp"
@@ -49,6 +50,15 @@ inline std::string find_library_impl(std::string_view name) {
             return to_utf8(dir + wide + L".dll");
     }
     return {};
+}
+
+inline std::string library_file_name(std::string_view name) {
+    return std::string(name) + ".dll";
+}
+
+// The one form try_decorated loads after a bare name.
+inline std::vector<std::string> platform_decorated_forms(const std::string &name) {
+    return {library_file_name(name)};
 }
 
 } // namespace ctypes::detail

@@ -15,7 +15,7 @@
 #include <string>
 #include <vector>
 
-#include "../../inspect.hpp"
+#include "../symbol_kind.hpp"
 #include "find_library.hpp"
 #include "loader.hpp"
 #include "pe_file.hpp"

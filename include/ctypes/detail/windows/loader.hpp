@@ -10,8 +10,8 @@
 #include <cstdint>
 #include <string>
 
-#include "../../error.hpp"
-#include "../../flags.hpp"
+#include "../errc.hpp"
+#include "../flag_bits.hpp"
 #include "../os_error.hpp"
 #include "../symbol_kind.hpp"
 #include "../unicode.hpp"
@@ -69,7 +69,7 @@ struct native_loader {
         const bool directory = has_directory(*path);
         const path_string file = directory ? full_path(*path) : *path;
         handle_type h = nullptr;
-        if (has_flags(flags, rtld_noload)) {
+        if (has_flags(flags, load_flags::rtld_noload)) {
             if (!GetModuleHandleExW(0, file.c_str(), &h)) // takes a reference, as a load does
                 fail(err);
             return h;
@@ -87,7 +87,7 @@ struct native_loader {
             fail(err);
         if (mode_set)
             SetThreadErrorMode(old_mode, nullptr);
-        if (h && has_flags(flags, rtld_nodelete)) {
+        if (h && has_flags(flags, load_flags::rtld_nodelete)) {
             handle_type pinned = nullptr;
             GetModuleHandleExW(win32::get_module_handle_ex_flag_pin |
                                    win32::get_module_handle_ex_flag_from_address,
