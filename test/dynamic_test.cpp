@@ -309,7 +309,8 @@ TEST_CASE("cdef reads sqlite3's open/prepare/step/exec/close API", "[dynamic][cd
     CHECK(lib.get_dynamic("sqlite3_close", s)(db).as<int>() == 0);
 }
 
-TEST_CASE("cdef reads expat's parser API; a struct comes back by value", "[dynamic][cdef][posix]") {
+TEST_CASE("cdef reads expat's parser API, and a struct comes back by value",
+          "[dynamic][cdef][posix]") {
     const ctypes::cdef x{read_text(CTYPES_TEST_CDEF_DIR "/expat_api.h")};
     CHECK(x.constant("XML_STATUS_SUSPENDED") == 2);
     CHECK(x.constant("XML_ERROR_INVALID_TOKEN") == 4);
@@ -540,7 +541,7 @@ int twice_plus_one(int x) {
 }
 } // namespace
 
-TEST_CASE("a function pointer argument reaches C; the function keeps its library loaded",
+TEST_CASE("a function pointer argument reaches C, and the function keeps its library loaded",
           "[dynamic]") {
     ctypes::CDLL lib{CTYPES_TEST_DYNAMIC};
     auto apply = lib.get_dynamic("apply_twice", fixture_decls());

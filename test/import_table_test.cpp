@@ -37,7 +37,7 @@ struct unfit_api : ctypes::import_table<ctypes::CDLL> {
 };
 } // namespace
 
-TEST_CASE("an import table resolves its entries together; optional ones may be absent",
+TEST_CASE("an import table resolves its entries together, and optional ones may be absent",
           "[import_table]") {
     ctypes::CDLL lib{CTYPES_TEST_SHAPES};
     const auto api = ctypes::import_all<shapes_api>(lib);

@@ -360,7 +360,7 @@ TEST_CASE("checked() takes what the function takes: strings, buffers, bytes, con
 }
 
 #if !defined(_WIN32) // sqlite3 is a POSIX system library here
-TEST_CASE("checked() wraps a function with out-parameters; the result stays the same tuple",
+TEST_CASE("checked() wraps a function with out-parameters, and the result stays the same tuple",
           "[result_check][out]") {
     // strtol(const char*, out<char*>, int): the check sees the result and the inputs.
     std::vector<long> results;

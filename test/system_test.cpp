@@ -212,7 +212,8 @@ TEST_CASE("libcrypto: EVP digests into unsigned char* buffers", "[system][posix]
 }
 
 // libuuid1 is part of every Debian system (util-linux); its header is not needed.
-TEST_CASE("libuuid: uuid_t is unsigned char[16]; a buffer takes it", "[system][posix][buffer]") {
+TEST_CASE("libuuid: uuid_t is unsigned char[16], and a buffer takes it",
+          "[system][posix][buffer]") {
     ctypes::CDLL libuuid{"libuuid.so.1"};
     auto parse = libuuid.get<int(const char *, unsigned char *)>("uuid_parse");
     auto unparse = libuuid.get<void(const unsigned char *, char *)>("uuid_unparse_lower");

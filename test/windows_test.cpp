@@ -402,7 +402,7 @@ TEST_CASE("loading a DLL twice and unloading one copy leaves the other working",
     CHECK_FALSE(in_process(file));
 }
 
-TEST_CASE("rtld_nodelete pins the module; rtld_noload only finds a loaded one",
+TEST_CASE("rtld_nodelete pins the module, and rtld_noload only finds a loaded one",
           "[library][windows][flags]") {
     const fs::path pinned = fixture(CTYPES_TEST_NODELETE);
     ctypes::CDLL lib{CTYPES_TEST_NODELETE, ctypes::rtld_nodelete};

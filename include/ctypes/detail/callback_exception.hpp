@@ -9,7 +9,12 @@
 
 #include <atomic>
 #include <exception>
+#include <new>
 #include <utility>
+
+#if defined(_WIN32)
+#include "windows/win32.hpp"
+#endif
 
 // The pending byte is read after every façade call. In an executable the compiler already uses
 // the local-exec TLS model, one %fs/%gs-relative compare; in a shared library (-fPIC) it would
@@ -64,19 +69,83 @@ struct parked_exception {
     }
 };
 
+// take_parked() removes and returns the parked exception (empty when there is none). park(e)
+// parks `e` unless one is parked already: the first exception of a foreign call wins, later ones
+// from the same call are most often the same failure again, so they are dropped.
+#if defined(_WIN32)
+// Not a thread_local object on Windows: mingw-w64's emulated TLS can free a thread's
+// thread_local storage before the destructors of its thread_local objects run (GCC 12 on i686
+// does), so the destructor would read and write freed memory: heap corruption once another
+// thread was handed that memory. The
+// exception is parked in an object of its own instead, made when one is parked and deleted when
+// it is taken, held in a fiber-local slot whose callback Windows calls when the thread ends.
+inline void __stdcall end_parked(void *parked) noexcept {
+    delete static_cast<parked_exception *>(parked);
+}
+
+inline unsigned long parked_index() noexcept {
+    static const unsigned long index = ::FlsAlloc(&end_parked);
+    return index;
+}
+
+// The Fls functions may set the thread's last error; the C caller's, and the one a
+// use_last_error callback leaves, must survive an exception being parked or taken.
+class last_error_kept {
+public:
+    last_error_kept() noexcept : saved_(::GetLastError()) {}
+    ~last_error_kept() { ::SetLastError(saved_); }
+    last_error_kept(const last_error_kept &) = delete;
+    last_error_kept &operator=(const last_error_kept &) = delete;
+
+private:
+    unsigned long saved_;
+};
+
+inline std::exception_ptr take_parked() noexcept {
+    callback_pending = 0;
+    last_error_kept kept;
+    const unsigned long index = parked_index();
+    if (index == win32::fls_out_of_indexes)
+        return nullptr;
+    auto *parked = static_cast<parked_exception *>(::FlsGetValue(index));
+    if (!parked)
+        return nullptr;
+    ::FlsSetValue(index, nullptr);
+    std::exception_ptr e = std::exchange(parked->value, nullptr);
+    delete parked;
+    return e;
+}
+
+// When `e` cannot be parked (no memory, no fiber-local slot), it is handed over at once as if its
+// thread ended, never lost in silence.
+inline void park(std::exception_ptr e) noexcept {
+    if (!e)
+        return;
+    last_error_kept kept;
+    const unsigned long index = parked_index();
+    if (index != win32::fls_out_of_indexes && ::FlsGetValue(index))
+        return;
+    auto *parked = new (std::nothrow) parked_exception;
+    if (!parked || index == win32::fls_out_of_indexes || !::FlsSetValue(index, parked)) {
+        delete parked;
+        parked_exception now;
+        now.value = std::move(e);
+        return;
+    }
+    parked->value = std::move(e);
+    callback_pending = 1;
+}
+#else
 inline std::exception_ptr &parked_slot() noexcept {
     static thread_local parked_exception slot;
     return slot.value;
 }
 
-// Removes and returns the parked exception (empty when there is none).
 inline std::exception_ptr take_parked() noexcept {
     callback_pending = 0;
     return std::exchange(parked_slot(), nullptr);
 }
 
-// Parks `e` unless one is parked already: the first exception of a foreign call wins, later
-// ones from the same call are most often the same failure again, so they are dropped.
 inline void park(std::exception_ptr e) noexcept {
     std::exception_ptr &slot = parked_slot();
     if (!slot && e) {
@@ -84,6 +153,7 @@ inline void park(std::exception_ptr e) noexcept {
         callback_pending = 1;
     }
 }
+#endif
 
 // Called in a callback's catch (...).
 inline void park_callback_exception() noexcept {

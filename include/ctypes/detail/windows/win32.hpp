@@ -25,6 +25,8 @@ using size_t_ = unsigned long long;
 #else
 using size_t_ = unsigned long;
 #endif
+// PFLS_CALLBACK_FUNCTION.
+using fls_callback = void(CTYPES_DETAIL_WINAPI *)(void *);
 } // namespace ctypes::detail::win32
 
 extern "C" {
@@ -65,6 +67,10 @@ CTYPES_DETAIL_IMPORT int CTYPES_DETAIL_WINAPI VirtualFree(void *, ctypes::detail
                                                           unsigned long);
 CTYPES_DETAIL_IMPORT int CTYPES_DETAIL_WINAPI FlushInstructionCache(void *, const void *,
                                                                     ctypes::detail::win32::size_t_);
+CTYPES_DETAIL_IMPORT unsigned long
+    CTYPES_DETAIL_WINAPI FlsAlloc(ctypes::detail::win32::fls_callback);
+CTYPES_DETAIL_IMPORT void *CTYPES_DETAIL_WINAPI FlsGetValue(unsigned long);
+CTYPES_DETAIL_IMPORT int CTYPES_DETAIL_WINAPI FlsSetValue(unsigned long, void *);
 }
 
 #undef CTYPES_DETAIL_WINAPI
@@ -91,6 +97,8 @@ inline constexpr unsigned long mem_reserve = 0x00002000;
 inline constexpr unsigned long mem_release = 0x00008000;
 inline constexpr unsigned long page_readwrite = 0x04;
 inline constexpr unsigned long page_execute_read = 0x20;
+// <winbase.h>: FlsAlloc's failure.
+inline constexpr unsigned long fls_out_of_indexes = 0xFFFFFFFFul;
 } // namespace ctypes::detail::win32
 
 #endif
