@@ -125,6 +125,107 @@ struct dynamic_calls {
     double scale(double x, double f) const { return scale_fn(x, f).as<double>(); }
     void noop() const { noop_fn(); }
 };
+
+// The same through the typed entry, dynamic_function::call<R>: no ctypes::value in between.
+struct dynamic_call_calls {
+    ctypes::dynamic_function add_fn, sum8_fn, scale_fn, noop_fn;
+    int add(int a, int b) const { return add_fn.call<int>(a, b); }
+    int sum8(const int *v) const { return sum8_fn.call<int>(v); }
+    double scale(double x, double f) const { return scale_fn.call<double>(x, f); }
+    void noop() const { noop_fn.call<void>(); }
+};
+#endif
+
+// The runtime-typed cases (bench/README.md, "Runtime-typed calls"): an 8-argument call mixing
+// ints and doubles, a struct by value, and a variadic call, through the raw pointer, the typed
+// call, libffi and dynamic_function. bench/fixtures/bench.c has the functions.
+struct bench_point {
+    double x, y;
+};
+inline const bench_point point_arg{1.5, 2.5};
+
+struct rt_raw_calls {
+    double (*mix8_fn)(int, double, int, double, long, float, int, double) = nullptr;
+    double (*point_fn)(bench_point, double) = nullptr;
+    int (*sum_var_fn)(int, ...) = nullptr;
+    double mix8(int i) const { return mix8_fn(i, 1.0, 2, 3.0, 4L, 5.0f, 6, 7.0); }
+    double point(double k) const { return point_fn(point_arg, k); }
+    int sum_var(int i) const { return sum_var_fn(4, i, 1, 2, 3); }
+};
+
+struct rt_cdll_calls {
+    ctypes::function<double(int, double, int, double, long, float, int, double)> mix8_fn;
+    ctypes::function<double(bench_point, double)> point_fn;
+    ctypes::function<int(int, ...)> sum_var_fn;
+    double mix8(int i) const { return mix8_fn(i, 1.0, 2, 3.0, 4L, 5.0f, 6, 7.0); }
+    double point(double k) const { return point_fn(point_arg, k); }
+    int sum_var(int i) const { return sum_var_fn(4, i, 1, 2, 3); }
+};
+
+#if CTYPES_BENCH_HAVE_LIBFFI
+// libffi with every cif prepared once (the variadic one for exactly these argument types).
+struct rt_ffi_calls {
+    void *mix8_addr = nullptr, *point_addr = nullptr, *sum_var_addr = nullptr;
+    ffi_type *mix8_types[8] = {&ffi_type_sint,  &ffi_type_double, &ffi_type_sint, &ffi_type_double,
+                               &ffi_type_slong, &ffi_type_float,  &ffi_type_sint, &ffi_type_double};
+    ffi_type *point_elements[3] = {&ffi_type_double, &ffi_type_double, nullptr};
+    ffi_type point_type{0, 0, FFI_TYPE_STRUCT, point_elements};
+    ffi_type *point_types[2] = {&point_type, &ffi_type_double};
+    ffi_type *sum_var_types[5] = {&ffi_type_sint, &ffi_type_sint, &ffi_type_sint, &ffi_type_sint,
+                                  &ffi_type_sint};
+    mutable ffi_cif mix8_cif{}, point_cif{}, sum_var_cif{};
+
+    void prepare(void *handle) {
+        mix8_addr = dlsym(handle, "mix8");
+        point_addr = dlsym(handle, "point_dot");
+        sum_var_addr = dlsym(handle, "sum_var");
+        if (ffi_prep_cif(&mix8_cif, FFI_DEFAULT_ABI, 8, &ffi_type_double, mix8_types) != FFI_OK ||
+            ffi_prep_cif(&point_cif, FFI_DEFAULT_ABI, 2, &ffi_type_double, point_types) != FFI_OK ||
+            ffi_prep_cif_var(&sum_var_cif, FFI_DEFAULT_ABI, 1, 5, &ffi_type_sint, sum_var_types) !=
+                FFI_OK)
+            throw std::runtime_error("bench: ffi_prep_cif failed for the runtime-typed cases");
+    }
+    double mix8(int i) const {
+        double b = 1.0, d = 3.0, h = 7.0;
+        int c = 2, g = 6;
+        long e = 4;
+        float f = 5.0f;
+        void *args[] = {&i, &b, &c, &d, &e, &f, &g, &h};
+        double r;
+        ffi_call(&mix8_cif, FFI_FN(mix8_addr), &r, args);
+        return r;
+    }
+    double point(double k) const {
+        bench_point p = point_arg;
+        void *args[] = {&p, &k};
+        double r;
+        ffi_call(&point_cif, FFI_FN(point_addr), &r, args);
+        return r;
+    }
+    int sum_var(int i) const {
+        int n = 4, a = 1, b = 2, c = 3;
+        void *args[] = {&n, &i, &a, &b, &c};
+        ffi_arg r;
+        ffi_call(&sum_var_cif, FFI_FN(sum_var_addr), &r, args);
+        return static_cast<int>(r);
+    }
+};
+
+// dynamic_function: operator() and as<R>(), or the typed call<R>().
+template <bool Typed>
+struct rt_dynamic_calls {
+    ctypes::dynamic_function mix8_fn, point_fn, sum_var_fn;
+    template <class R, class... X>
+    R run(const ctypes::dynamic_function &f, const X &...x) const {
+        if constexpr (Typed)
+            return f.call<R>(x...);
+        else
+            return f(x...).template as<R>();
+    }
+    double mix8(int i) const { return run<double>(mix8_fn, i, 1.0, 2, 3.0, 4L, 5.0f, 6, 7.0); }
+    double point(double k) const { return run<double>(point_fn, point_arg, k); }
+    int sum_var(int i) const { return run<int>(sum_var_fn, 4, i, 1, 2, 3); }
+};
 #endif
 
 #if CTYPES_BENCH_HAVE_BOOST_DLL
@@ -159,6 +260,15 @@ struct call_fixture {
     ffi_calls libffi;
     dynamic_calls dynamic;        // the fast path on x86-64 System V
     dynamic_calls dynamic_libffi; // the same, every call through libffi
+    dynamic_call_calls dynamic_call;
+    dynamic_call_calls dynamic_call_libffi;
+#endif
+    rt_raw_calls rt_raw;
+    rt_cdll_calls rt_cdll;
+#if CTYPES_BENCH_HAVE_LIBFFI
+    rt_ffi_calls rt_libffi;
+    rt_dynamic_calls<false> rt_dynamic, rt_dynamic_libffi;
+    rt_dynamic_calls<true> rt_dynamic_call, rt_dynamic_call_libffi;
 #endif
 #if CTYPES_BENCH_HAVE_BOOST_DLL
     boost_calls boost_dll{CTYPES_BENCH_FIXTURE};
@@ -196,6 +306,43 @@ struct call_fixture {
         dynamic_libffi.sum8_fn = dynamic.sum8_fn.via_libffi();
         dynamic_libffi.scale_fn = dynamic.scale_fn.via_libffi();
         dynamic_libffi.noop_fn = dynamic.noop_fn.via_libffi();
+        dynamic_call.add_fn = dynamic.add_fn;
+        dynamic_call.sum8_fn = dynamic.sum8_fn;
+        dynamic_call.scale_fn = dynamic.scale_fn;
+        dynamic_call.noop_fn = dynamic.noop_fn;
+        dynamic_call_libffi.add_fn = dynamic_libffi.add_fn;
+        dynamic_call_libffi.sum8_fn = dynamic_libffi.sum8_fn;
+        dynamic_call_libffi.scale_fn = dynamic_libffi.scale_fn;
+        dynamic_call_libffi.noop_fn = dynamic_libffi.noop_fn;
+#endif
+        rt_raw.mix8_fn = reinterpret_cast<decltype(rt_raw.mix8_fn)>(dlsym(handle, "mix8"));
+        rt_raw.point_fn = reinterpret_cast<decltype(rt_raw.point_fn)>(dlsym(handle, "point_dot"));
+        rt_raw.sum_var_fn = reinterpret_cast<decltype(rt_raw.sum_var_fn)>(dlsym(handle, "sum_var"));
+        if (!rt_raw.mix8_fn || !rt_raw.point_fn || !rt_raw.sum_var_fn)
+            throw std::runtime_error("bench: the fixture lacks mix8, point_dot or sum_var");
+        rt_cdll.mix8_fn =
+            lib.get<double(int, double, int, double, long, float, int, double)>("mix8");
+        rt_cdll.point_fn = lib.get<double(bench_point, double)>("point_dot");
+        rt_cdll.sum_var_fn = lib.get<int(int, ...)>("sum_var");
+#if CTYPES_BENCH_HAVE_LIBFFI
+        rt_libffi.prepare(handle);
+        const ctypes::cdef rt_decls{
+            "double mix8(int a, double b, int c, double d, long e, float f, int g, double h);"
+            "struct bench_point { double x, y; };"
+            "double point_dot(struct bench_point p, double k);"
+            "int sum_var(int count, ...);"};
+        rt_dynamic.mix8_fn = lib.get_dynamic("mix8", rt_decls);
+        rt_dynamic.point_fn = lib.get_dynamic("point_dot", rt_decls);
+        rt_dynamic.sum_var_fn = lib.get_dynamic("sum_var", rt_decls);
+        rt_dynamic_libffi.mix8_fn = rt_dynamic.mix8_fn.via_libffi();
+        rt_dynamic_libffi.point_fn = rt_dynamic.point_fn.via_libffi();
+        rt_dynamic_libffi.sum_var_fn = rt_dynamic.sum_var_fn.via_libffi();
+        rt_dynamic_call.mix8_fn = rt_dynamic.mix8_fn;
+        rt_dynamic_call.point_fn = rt_dynamic.point_fn;
+        rt_dynamic_call.sum_var_fn = rt_dynamic.sum_var_fn;
+        rt_dynamic_call_libffi.mix8_fn = rt_dynamic_libffi.mix8_fn;
+        rt_dynamic_call_libffi.point_fn = rt_dynamic_libffi.point_fn;
+        rt_dynamic_call_libffi.sum_var_fn = rt_dynamic_libffi.sum_var_fn;
 #endif
         verify("direct", direct);
         verify("raw_pointer", raw);
@@ -206,6 +353,17 @@ struct call_fixture {
         verify("libffi", libffi);
         verify("dynamic", dynamic);
         verify("dynamic_libffi", dynamic_libffi);
+        verify("dynamic_call", dynamic_call);
+        verify("dynamic_call_libffi", dynamic_call_libffi);
+#endif
+        verify_runtime("raw_pointer", rt_raw);
+        verify_runtime("cdll", rt_cdll);
+#if CTYPES_BENCH_HAVE_LIBFFI
+        verify_runtime("libffi", rt_libffi);
+        verify_runtime("dynamic", rt_dynamic);
+        verify_runtime("dynamic_libffi", rt_dynamic_libffi);
+        verify_runtime("dynamic_call", rt_dynamic_call);
+        verify_runtime("dynamic_call_libffi", rt_dynamic_call_libffi);
 #endif
 #if CTYPES_BENCH_HAVE_BOOST_DLL
         verify("boost_dll", boost_dll);
@@ -225,6 +383,12 @@ struct call_fixture {
             throw std::runtime_error(std::string("bench: case '") + name +
                                      "' computes wrong results");
         c.noop();
+    }
+    template <class C>
+    static void verify_runtime(const char *name, const C &c) {
+        if (c.mix8(1) != 29.0 || c.point(2.0) != 8.0 || c.sum_var(4) != 10)
+            throw std::runtime_error(std::string("bench: runtime-typed case '") + name +
+                                     "' computes wrong results");
     }
 };
 
@@ -270,6 +434,28 @@ struct op_noop {
     }
 };
 
+struct op_mix8 {
+    static constexpr const char *name = "mix8";
+    template <class C>
+    static void once(const C &c, int i) {
+        benchmark::DoNotOptimize(c.mix8(i));
+    }
+};
+struct op_point {
+    static constexpr const char *name = "point";
+    template <class C>
+    static void once(const C &c, int i) {
+        benchmark::DoNotOptimize(c.point(static_cast<double>(i)));
+    }
+};
+struct op_sum_var {
+    static constexpr const char *name = "sum_var";
+    template <class C>
+    static void once(const C &c, int i) {
+        benchmark::DoNotOptimize(c.sum_var(i));
+    }
+};
+
 template <auto Member>
 struct impl {
     static const auto &get() { return fixture().*Member; }
@@ -287,9 +473,25 @@ void for_each_impl(F &f) {
     f(Op{}, impl<&call_fixture::libffi>{}, "libffi");
     f(Op{}, impl<&call_fixture::dynamic>{}, "dynamic");
     f(Op{}, impl<&call_fixture::dynamic_libffi>{}, "dynamic_libffi");
+    f(Op{}, impl<&call_fixture::dynamic_call>{}, "dynamic_call");
+    f(Op{}, impl<&call_fixture::dynamic_call_libffi>{}, "dynamic_call_libffi");
 #endif
 #if CTYPES_BENCH_HAVE_BOOST_DLL
     f(Op{}, impl<&call_fixture::boost_dll>{}, "boost_dll");
+#endif
+}
+
+// The runtime-typed cases: fewer ways of calling (no direct call, std::function or Boost.DLL).
+template <class Op, class F>
+void for_each_runtime_impl(F &f) {
+    f(Op{}, impl<&call_fixture::rt_raw>{}, "raw_pointer");
+    f(Op{}, impl<&call_fixture::rt_cdll>{}, "cdll");
+#if CTYPES_BENCH_HAVE_LIBFFI
+    f(Op{}, impl<&call_fixture::rt_libffi>{}, "libffi");
+    f(Op{}, impl<&call_fixture::rt_dynamic>{}, "dynamic");
+    f(Op{}, impl<&call_fixture::rt_dynamic_libffi>{}, "dynamic_libffi");
+    f(Op{}, impl<&call_fixture::rt_dynamic_call>{}, "dynamic_call");
+    f(Op{}, impl<&call_fixture::rt_dynamic_call_libffi>{}, "dynamic_call_libffi");
 #endif
 }
 
@@ -299,6 +501,9 @@ void for_each_call_case(F f) {
     for_each_impl<op_sum8>(f);
     for_each_impl<op_scale>(f);
     for_each_impl<op_noop>(f);
+    for_each_runtime_impl<op_mix8>(f);
+    for_each_runtime_impl<op_point>(f);
+    for_each_runtime_impl<op_sum_var>(f);
 }
 
 } // namespace bench

@@ -1,4 +1,5 @@
-"""ctypes-cpp benchmarks: the same four calls into the same fixture library, from Python, through
+"""ctypes-cpp benchmarks: the same calls into the same fixture library (the four call cases and
+the runtime-typed ones: mix8, point_dot, sum_var), from Python, through
 ctypes and through cffi (ABI mode, `ffi.dlopen`: no compiler involved, as with ctypes).
 
     python3 python_calls.py time --fixture LIB [--min-time S] [--repetitions N]
@@ -24,7 +25,11 @@ try:
 except ImportError:  # reported, not fatal: the ctypes cases still run
     cffi = None
 
-FUNCTIONS = ("add", "sum8", "scale", "noop")
+FUNCTIONS = ("add", "sum8", "scale", "noop", "mix8", "point", "sum_var")
+
+
+class Point(ctypes.Structure):
+    _fields_ = [("x", ctypes.c_double), ("y", ctypes.c_double)]
 
 
 def load_ctypes(path):
@@ -37,22 +42,57 @@ def load_ctypes(path):
     lib.scale.restype = ctypes.c_double
     lib.noop.argtypes = []
     lib.noop.restype = None
+    c_int, c_double = ctypes.c_int, ctypes.c_double
+    lib.mix8.argtypes = [c_int, c_double, c_int, c_double, ctypes.c_long, ctypes.c_float, c_int,
+                         c_double]
+    lib.mix8.restype = c_double
+    lib.point_dot.argtypes = [Point, c_double]
+    lib.point_dot.restype = c_double
+    lib.sum_var.argtypes = [c_int]  # the fixed part; ctypes converts the rest as C does
+    lib.sum_var.restype = c_int
     values = (ctypes.c_int * 8)(1, 2, 3, 4, 5, 6, 7, 8)
-    return lib, values
+    return lib, values, Point(1.5, 2.5), None
 
 
 def load_cffi(path):
     ffi = cffi.FFI()
     ffi.cdef("int add(int, int); int sum8(const int *); double scale(double, double);"
-             "void noop(void);")
+             "void noop(void);"
+             "double mix8(int, double, int, double, long, float, int, double);"
+             "struct bench_point { double x, y; };"
+             "double point_dot(struct bench_point, double);"
+             "int sum_var(int, ...);")
     lib = ffi.dlopen(path)
     values = ffi.new("int[8]", [1, 2, 3, 4, 5, 6, 7, 8])
-    return (ffi, lib), values
+    point = ffi.new("struct bench_point *", [1.5, 2.5])[0]
+    return (ffi, lib), values, point, ffi
 
 
 # One loop per (function, binding): the call is written out, as a Python user would write it.
-def loops(lib, values):
+# cffi needs the arguments after `...` as cdata of their C type (`ffi.cast`); ctypes converts
+# Python ints itself.
+def loops(lib, values, point, ffi):
     add, sum8, scale, noop = lib.add, lib.sum8, lib.scale, lib.noop
+    mix8, point_dot, sum_var = lib.mix8, lib.point_dot, lib.sum_var
+
+    def run_mix8(n):
+        for i in range(n):
+            mix8(i, 1.0, 2, 3.0, 4, 5.0, 6, 7.0)
+
+    def run_point(n):
+        for i in range(n):
+            point_dot(point, i)
+
+    if ffi is None:
+        def run_sum_var(n):
+            for i in range(n):
+                sum_var(4, i, 1, 2, 3)
+    else:
+        cast, one, two, three = ffi.cast, ffi.cast("int", 1), ffi.cast("int", 2), ffi.cast("int", 3)
+
+        def run_sum_var(n):
+            for i in range(n):
+                sum_var(4, cast("int", i), one, two, three)
 
     def run_add(n):
         for i in range(n):
@@ -70,23 +110,28 @@ def loops(lib, values):
         for _ in range(n):
             noop()
 
-    return {"add": run_add, "sum8": run_sum8, "scale": run_scale, "noop": run_noop}
+    return {"add": run_add, "sum8": run_sum8, "scale": run_scale, "noop": run_noop,
+            "mix8": run_mix8, "point": run_point, "sum_var": run_sum_var}
 
 
-def verify(name, lib, values):
-    if lib.add(2, 3) != 5 or lib.sum8(values) != 36 or lib.scale(3.0, 0.5) != 1.5:
+def verify(name, lib, values, point, ffi):
+    four = 4 if ffi is None else ffi.cast("int", 4)
+    args = (1, 2, 3) if ffi is None else tuple(ffi.cast("int", v) for v in (1, 2, 3))
+    if (lib.add(2, 3) != 5 or lib.sum8(values) != 36 or lib.scale(3.0, 0.5) != 1.5
+            or lib.mix8(1, 1.0, 2, 3.0, 4, 5.0, 6, 7.0) != 29.0
+            or lib.point_dot(point, 2.0) != 8.0 or lib.sum_var(4, four, *args) != 10):
         raise SystemExit(f"python_calls: case '{name}' computes wrong results")
     lib.noop()
 
 
 def bindings(path):
-    lib, values = load_ctypes(path)
-    verify("python_ctypes", lib, values)
-    out = {"python_ctypes": loops(lib, values)}
+    lib, values, point, _ = load_ctypes(path)
+    verify("python_ctypes", lib, values, point, None)
+    out = {"python_ctypes": loops(lib, values, point, None)}
     if cffi is not None:
-        (_, clib), cvalues = load_cffi(path)
-        verify("python_cffi", clib, cvalues)
-        out["python_cffi"] = loops(clib, cvalues)
+        (ffi, clib), cvalues, cpoint, _ = load_cffi(path)
+        verify("python_cffi", clib, cvalues, cpoint, ffi)
+        out["python_cffi"] = loops(clib, cvalues, cpoint, ffi)
     return out
 
 

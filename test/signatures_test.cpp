@@ -95,8 +95,10 @@ void report(const tally &t) {
         const R a = typed args;                                                                    \
         const R b = dyn args.as<R>();                                                              \
         const R c = dyn.via_libffi() args.as<R>();                                                 \
+        const R d = dyn.call<R> args;                                                              \
+        const R e = dyn.via_libffi().call<R> args;                                                 \
         ++t.functions;                                                                             \
-        if (!same(a, b) || !same(a, c))                                                            \
+        if (!same(a, b) || !same(a, c) || !same(a, d) || !same(a, e))                              \
             t.disagree.push_back(name);                                                            \
     }
 

@@ -24,6 +24,7 @@
 #include <vector>
 
 #include "detail/dynamic/c_type.hpp"
+#include "detail/dynamic/call_plan.hpp"
 #include "detail/dynamic/fast_call.hpp"
 #include "detail/dynamic/ffi_types.hpp"
 #include "detail/dynamic/lexer.hpp"
@@ -391,14 +392,16 @@ public:
     std::size_t size() const noexcept { return type_ ? type_->size : 0; }
 
     /// \cond internal
-    explicit value(detail::dynamic::type_ptr type) : type_(std::move(type)) {
+    explicit value(detail::dynamic::type_ptr type) : type_(type.get()), keep_(std::move(type)) {
         // libffi writes whole registers: at least an ffi_arg, records rounded up to 16 bytes.
         const std::size_t need = detail::dynamic::align_up(type_->size, 16);
         if (need > sizeof inline_)
             heap_.resize(need);
     }
+    // A scalar of a shared type (detail::dynamic::interned), which lives until exit.
+    explicit value(const detail::dynamic::c_type *interned) noexcept : type_(interned) {}
     void *raw() noexcept { return heap_.empty() ? static_cast<void *>(inline_) : heap_.data(); }
-    const detail::dynamic::type_ptr &c_type() const noexcept { return type_; }
+    const detail::dynamic::c_type *c_type() const noexcept { return type_; }
     // A small integer result arrives widened to an ffi_arg; keep it in its own width.
     void narrow() noexcept {
         using namespace detail::dynamic;
@@ -476,20 +479,13 @@ private:
                                        ") does not fit " + wanted);
     }
 
-    detail::dynamic::type_ptr type_;
-    alignas(16) unsigned char inline_[32] = {};
+    const detail::dynamic::c_type *type_ = nullptr;
+    detail::dynamic::type_ptr keep_;       // owns type_ unless it is a shared scalar type
+    alignas(16) unsigned char inline_[32]; // written before it is read: not zeroed
     std::vector<unsigned char> heap_;
 };
 
 namespace detail::dynamic {
-
-// One argument's storage for the call: libffi reads each argument through a pointer.
-union alignas(16) arg_slot {
-    std::int64_t i64;
-    unsigned char bytes[16];
-    void *p;
-    long double ld;
-};
 
 template <class X>
 inline constexpr bool is_string_arg =
@@ -559,25 +555,7 @@ void store_integer(const c_type &p, I x, arg_slot &s, const call_site &at, std::
         if (neg || u > hi)
             at.fail(i, "cannot hold " + text() + ": it does not fit");
     }
-    switch (p.size) {
-    case 1: {
-        const auto v = static_cast<std::uint8_t>(u);
-        std::memcpy(s.bytes, &v, 1);
-        break;
-    }
-    case 2: {
-        const auto v = static_cast<std::uint16_t>(u);
-        std::memcpy(s.bytes, &v, 2);
-        break;
-    }
-    case 4: {
-        const auto v = static_cast<std::uint32_t>(u);
-        std::memcpy(s.bytes, &v, 4);
-        break;
-    }
-    default:
-        std::memcpy(s.bytes, &u, 8);
-    }
+    store_width(p.size, u, s);
 }
 
 template <class F>
@@ -808,8 +786,11 @@ result_checker checker_for(const c_type &result, const std::string &name) {
 /// and `restype`), made by basic_library::get_dynamic().
 ///
 /// Copyable; every copy keeps the library mapped (Guarantee 3). Calls go through libffi with a
-/// call interface (cif) prepared once, at lookup; a variadic call prepares one per call for the
-/// arguments it is given. Calling from many threads at once is safe.
+/// call interface (cif) prepared once, at lookup (a variadic call prepares one per call for the
+/// arguments it is given), or through the fast path (uses_fast_path()). For a signature of
+/// scalars and pointers the lookup also plans each parameter's conversion, so a call of plain
+/// numbers, pointers and strings is checked with a few comparisons; call<R>() then reads the
+/// result straight into R. Calling from many threads at once is safe.
 /// \see
 /// https://docs.python.org/3/library/ctypes.html#specifying-the-required-argument-types-function-prototypes
 /// \code
@@ -842,6 +823,11 @@ public:
                       "a std::string, a ctypes::value or a trivially copyable struct; pass "
                       ".c_str(), .data() or a pointer instead");
         constexpr std::size_t n = sizeof...(X);
+        if constexpr ((true && ... && detail::dynamic::is_plain_arg<X>)) {
+            std::uint64_t bits = 0;
+            if (plain_call(bits, args...))
+                return result_value(bits);
+        }
         check_call(n);
         std::array<detail::dynamic::arg_slot, n ? n : 1> slots;
         std::array<void *, n ? n : 1> where{};
@@ -853,6 +839,44 @@ public:
         (void)at;
         (void)i;
         return invoke(where.data(), types.data(), n);
+    }
+
+    /// Calls the foreign function and reads its result as R, with no ctypes::value in between:
+    /// `f.call<int>(2, 3)` is `f(2, 3).as<int>()`, converted and checked the same way, and is
+    /// the quickest way to call a runtime signature (on the fast path: the arguments checked
+    /// against ranges computed at lookup, loaded into the argument registers, the result read
+    /// from its register). \tparam R what value::as<T>() takes, or `void` to discard the
+    /// result. \param args as operator().
+    /// \throws as operator(), and as value::as<R>() when the result does not fit R.
+    /// \code
+    /// auto add = lib.get_dynamic("add", "int add(int, int)");
+    /// int five = add.call<int>(2, 3);
+    /// \endcode
+    template <class R, class... X>
+    R call(const X &...args) const {
+        static_assert((true && ... && detail::dynamic::is_dynamic_arg<X>),
+                      "ctypes: a dynamic_function argument must be a number, a pointer, nullptr, "
+                      "a std::string, a ctypes::value or a trivially copyable struct; pass "
+                      ".c_str(), .data() or a pointer instead");
+        if constexpr ((true && ... && detail::dynamic::is_plain_arg<X>)) {
+            std::uint64_t bits = 0;
+            if (plain_call(bits, args...)) {
+                if (CTYPES_DETAIL_UNLIKELY(check_ != nullptr))
+                    check_(result_value(bits), name_);
+                if constexpr (std::is_void_v<R>) {
+                    return;
+                } else {
+                    R out;
+                    if (detail::dynamic::read_image(sig_->result_form, bits, out))
+                        return out;
+                    return result_value(bits).template as<R>();
+                }
+            }
+        }
+        if constexpr (std::is_void_v<R>)
+            (*this)(args...);
+        else
+            return (*this)(args...).template as<R>();
     }
 
     /// Calls the foreign function with arguments whose number is known only at run time (an
@@ -952,6 +976,121 @@ private:
         ++i;
     }
 
+    // The planned call (detail/dynamic/call_plan.hpp) for a plain signature: false, before any
+    // call, when the function is empty, not plain, called with another number of arguments or
+    // with an argument the plan does not take (the general path then converts it or says why
+    // not); otherwise the result's image, extended from its C width.
+    template <class... X>
+    bool plain_call(std::uint64_t &out, const X &...args) const {
+        using namespace detail::dynamic;
+        constexpr std::size_t n = sizeof...(X);
+        if (!sig_ || !sig_->plain || sig_->plan.size() != n)
+            return false;
+        const param_plan *plan = sig_->plan.data();
+        std::size_t k = 0;
+        (void)plan;
+        (void)k;
+#if CTYPES_DETAIL_FAST_CALL
+        if (sig_->fast && !libffi_only_) {
+            const unsigned vectors = sig_->fast_vectors;
+            std::uint64_t regs[fast_register_count];
+            for (std::size_t r = 0; r < fast_integer_registers; ++r)
+                regs[r] = 0;
+            if (vectors != 0)
+                for (std::size_t r = fast_integer_registers; r < fast_register_count; ++r)
+                    regs[r] = 0;
+            const auto load = [&](const auto &x) {
+                const param_plan &p = plan[k++];
+                return image_of(p, x, regs[p.reg]);
+            };
+            (void)load; // no arguments
+            if (!(true && ... && load(args)))
+                return false;
+            const bool vector = sig_->result_form.form == arg_form::float32 ||
+                                sig_->result_form.form == arg_form::float64;
+            out = captured([&] { return fast_call_image(fn_, regs, vectors, vector); });
+            out = extend_result(sig_->result_form, out);
+            return true;
+        }
+#endif
+        arg_slot slots[n ? n : 1];
+        void *where[n ? n : 1];
+        const auto load = [&](const auto &x) {
+            const param_plan &p = plan[k];
+            std::uint64_t bits;
+            if (!image_of(p, x, bits))
+                return false;
+            store_image(p, bits, slots[k]);
+            where[k] = &slots[k];
+            ++k;
+            return true;
+        };
+        (void)load; // no arguments
+        if (!(true && ... && load(args)))
+            return false;
+        alignas(16) unsigned char ret[16];
+        captured([&] {
+            ffi_call(const_cast<ffi_cif *>(&sig_->cif), FFI_FN(fn_), ret, where);
+            return 0;
+        });
+        out = extend_result(sig_->result_form, result_image(ret));
+        return true;
+    }
+
+    // The call under the use_errno / use_last_error swap, then what a callback parked during
+    // it, rethrown after errno was swapped back (callback.hpp).
+    template <class F>
+    auto captured(F &&f) const {
+        if (CTYPES_DETAIL_UNLIKELY(capture_ != 0)) {
+            auto r = [&] {
+                detail::capture_scope scope(capture_);
+                return f();
+            }();
+            if (CTYPES_DETAIL_UNLIKELY(detail::callback_pending != 0))
+                detail::rethrow_parked();
+            return r;
+        }
+        auto r = f();
+        if (CTYPES_DETAIL_UNLIKELY(detail::callback_pending != 0))
+            detail::rethrow_parked();
+        return r;
+    }
+
+    // libffi's result bytes as an image: small integers arrive widened to an ffi_arg.
+    std::uint64_t result_image(const unsigned char *ret) const noexcept {
+        using detail::dynamic::arg_form;
+        const auto &r = sig_->result_form;
+        if (r.is_void)
+            return 0;
+        if (r.form == arg_form::integer && r.size <= sizeof(ffi_arg)) {
+            ffi_arg wide;
+            std::memcpy(&wide, ret, sizeof wide);
+            return static_cast<std::uint64_t>(wide);
+        }
+        if (r.form == arg_form::pointer) {
+            void *p;
+            std::memcpy(&p, ret, sizeof p);
+            return reinterpret_cast<std::uintptr_t>(p);
+        }
+        if (r.form == arg_form::float32) {
+            std::uint32_t bits;
+            std::memcpy(&bits, ret, 4);
+            return bits;
+        }
+        std::uint64_t bits;
+        std::memcpy(&bits, ret, 8);
+        return bits;
+    }
+
+    // A ctypes::value of the result type holding a result image.
+    value result_value(std::uint64_t bits) const {
+        if (sig_->result_form.is_void)
+            return value();
+        value v = sig_->result_interned ? value(sig_->result_interned) : value(sig_->type->target);
+        detail::dynamic::store_result(sig_->result_form, bits, v.raw());
+        return v;
+    }
+
     value invoke(void **where, ffi_type **types, std::size_t n) const {
         if (CTYPES_DETAIL_UNLIKELY(sig_->expanded.size() != sig_->params.size()))
             return invoke_split(where, types, n);
@@ -990,17 +1129,12 @@ private:
                                                detail::dynamic::ffi_status_name(st) + ")");
             cif = &variadic_cif;
         }
-        value result(t.target);
+        value result = sig_->result_interned ? value(sig_->result_interned) : value(t.target);
         const bool fast = sig_->fast && !libffi_only_;
-        if (CTYPES_DETAIL_UNLIKELY(capture_ != 0)) {
-            detail::capture_scope scope(capture_);
+        captured([&] {
             engine(fast, cif, where, result.raw());
-        } else {
-            engine(fast, cif, where, result.raw());
-        }
-        // What a callback parked during the call, after errno was swapped back (callback.hpp).
-        if (CTYPES_DETAIL_UNLIKELY(detail::callback_pending != 0))
-            detail::rethrow_parked();
+            return 0;
+        });
         result.narrow();
         if (check_)
             check_(result, call_context(name_, flags()));
@@ -1088,6 +1222,20 @@ inline std::shared_ptr<prepared_signature> prepare(const type_ptr &fn, ffi_abi a
         throw_invalid("ctypes: cannot declare '" + name + "': libffi refuses the signature (" +
                       ffi_status_name(real) + ")");
     sig->fast = fast_call_suits(*fn) && abi == FFI_DEFAULT_ABI;
+    sig->plain = !fn->variadic && sig->expanded.size() == fn->params.size();
+    for (std::size_t j = 0; j < fn->params.size(); ++j) {
+        param_plan pp = plan_parameter(*fn->params[j]);
+        if (sig->fast)
+            pp.reg = fast_register_of(*fn, j);
+        sig->plain = sig->plain && pp.form != arg_form::other;
+        sig->plan.push_back(pp);
+    }
+    sig->result_form = plan_result(*fn->target);
+    sig->plain =
+        sig->plain && (sig->result_form.is_void || sig->result_form.form != arg_form::other);
+    sig->result_interned = interned(*fn->target);
+    if (sig->fast)
+        sig->fast_vectors = fast_vectors_of(*fn);
     // libffi lays records out from their elements: where that differs from C's layout the call
     // would be wrong, so it is refused instead.
     const auto same = [&](const c_type &c, const ffi_type *f) {

@@ -90,41 +90,83 @@ inline std::uint64_t widen(const c_type &t, const void *p) noexcept {
     }
 }
 
+// The register image of a fast-path call: the six integer registers, then the eight vector
+// registers (a double's bits, or a float's in the low half). Unused ones stay zero.
+inline constexpr std::size_t fast_register_count = fast_integer_registers + fast_vector_registers;
+
+// Each parameter's index into the register image, in parameter order (call_plan.hpp's
+// param_plan::reg); only meaningful when fast_call_suits(fn).
+inline unsigned char fast_register_of(const c_type &fn, std::size_t k) noexcept {
+    std::size_t ints = 0, vectors = 0;
+    for (std::size_t j = 0; j < k; ++j)
+        (class_of(*fn.params[j]) == reg_class::integer ? ints : vectors) += 1;
+    return static_cast<unsigned char>(
+        class_of(*fn.params[k]) == reg_class::integer ? ints : fast_integer_registers + vectors);
+}
+
+// The vector registers a fast-path call of `fn` loads: 0, 2 or 8 (the call shapes of
+// fast_call_image), only meaningful when fast_call_suits(fn).
+inline unsigned char fast_vectors_of(const c_type &fn) noexcept {
+    std::size_t vectors = 0;
+    for (const type_ptr &p : fn.params)
+        vectors += class_of(*p) == reg_class::integer ? 0 : 1;
+    return static_cast<unsigned char>(vectors == 0 ? 0 : vectors <= 2 ? 2 : 8);
+}
+
 #if CTYPES_DETAIL_FAST_CALL
-// Loads the registers and calls; writes rax (8 bytes) or xmm0 (4 or 8 bytes) to `result`.
+// Calls with the registers loaded from `regs` (the six integer ones, and the first `vectors`
+// vector ones, which is all that is read of `regs`); returns rax, or xmm0's low 64 bits when
+// `vector_result`. A callee ignores the registers it has no parameter for.
+inline std::uint64_t fast_call_image(void *fn, const std::uint64_t (&regs)[fast_register_count],
+                                     unsigned vectors, bool vector_result) noexcept {
+    using u64 = std::uint64_t;
+    const auto call = [&](auto shape) {
+        using P = decltype(shape);
+        if (vectors == 0)
+            return reinterpret_cast<P (*)(u64, u64, u64, u64, u64, u64)>(fn)(
+                regs[0], regs[1], regs[2], regs[3], regs[4], regs[5]);
+        double d[fast_vector_registers];
+        if (vectors == 2) {
+            std::memcpy(d, regs + fast_integer_registers, 2 * sizeof(double));
+            return reinterpret_cast<P (*)(u64, u64, u64, u64, u64, u64, double, double)>(fn)(
+                regs[0], regs[1], regs[2], regs[3], regs[4], regs[5], d[0], d[1]);
+        }
+        std::memcpy(d, regs + fast_integer_registers, sizeof d);
+        return reinterpret_cast<P (*)(u64, u64, u64, u64, u64, u64, double, double, double, double,
+                                      double, double, double, double)>(fn)(
+            regs[0], regs[1], regs[2], regs[3], regs[4], regs[5], d[0], d[1], d[2], d[3], d[4],
+            d[5], d[6], d[7]);
+    };
+    if (vector_result) {
+        const double v = call(0.0);
+        std::uint64_t bits;
+        std::memcpy(&bits, &v, 8);
+        return bits;
+    }
+    return call(u64{0});
+}
+#endif
+
+#if CTYPES_DETAIL_FAST_CALL
+// Loads the registers from arguments stored in their C widths and calls; writes rax (8 bytes)
+// or xmm0 (4 or 8 bytes) to `result`.
 inline void fast_call(void *fn, const c_type &type, void *const *args, void *result) noexcept {
-    std::uint64_t i[fast_integer_registers] = {};
-    double d[fast_vector_registers] = {};
-    std::size_t ni = 0, nd = 0;
+    std::uint64_t regs[fast_register_count] = {};
+    std::size_t ni = 0, nd = fast_integer_registers;
     for (std::size_t k = 0; k < type.params.size(); ++k) {
         const c_type &p = *type.params[k];
-        if (p.kind == c_kind::float_type) {
-            std::uint64_t bits = 0;
-            std::memcpy(&bits, args[k], 4);
-            std::memcpy(&d[nd++], &bits, 8);
-        } else if (p.kind == c_kind::double_type) {
-            std::memcpy(&d[nd++], args[k], 8);
-        } else {
-            i[ni++] = widen(p, args[k]);
-        }
+        if (p.kind == c_kind::float_type)
+            std::memcpy(&regs[nd++], args[k], 4);
+        else if (p.kind == c_kind::double_type)
+            std::memcpy(&regs[nd++], args[k], 8);
+        else
+            regs[ni++] = widen(p, args[k]);
     }
-    using integer_fn = std::uint64_t (*)(std::uint64_t, std::uint64_t, std::uint64_t, std::uint64_t,
-                                         std::uint64_t, std::uint64_t, double, double, double,
-                                         double, double, double, double, double);
-    using vector_fn =
-        double (*)(std::uint64_t, std::uint64_t, std::uint64_t, std::uint64_t, std::uint64_t,
-                   std::uint64_t, double, double, double, double, double, double, double, double);
     const reg_class r = class_of(*type.target);
-    if (r == reg_class::sse_float || r == reg_class::sse_double) {
-        const double v = reinterpret_cast<vector_fn>(fn)(i[0], i[1], i[2], i[3], i[4], i[5], d[0],
-                                                         d[1], d[2], d[3], d[4], d[5], d[6], d[7]);
+    const bool vector = r == reg_class::sse_float || r == reg_class::sse_double;
+    const std::uint64_t v = fast_call_image(fn, regs, fast_vector_registers, vector);
+    if (type.target->kind != c_kind::void_type)
         std::memcpy(result, &v, r == reg_class::sse_float ? 4 : 8);
-    } else {
-        const std::uint64_t v = reinterpret_cast<integer_fn>(fn)(
-            i[0], i[1], i[2], i[3], i[4], i[5], d[0], d[1], d[2], d[3], d[4], d[5], d[6], d[7]);
-        if (type.target->kind != c_kind::void_type)
-            std::memcpy(result, &v, 8);
-    }
 }
 #endif
 

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "c_type.hpp"
+#include "call_plan.hpp"
 
 namespace ctypes::detail::dynamic {
 
@@ -203,6 +204,13 @@ struct prepared_signature {
     // arguments are then `expanded`, not `params`.
     std::vector<unsigned char> split;
     std::vector<ffi_type *> expanded;
+    // The call plan (call_plan.hpp). `plain`: not variadic, nothing split, every parameter a
+    // planned scalar, so calls of plain C++ arguments take the planned conversion.
+    std::vector<param_plan> plan;
+    result_plan result_form;
+    const c_type *result_interned = nullptr; // the result type's shared copy, if a scalar
+    unsigned char fast_vectors = 0;          // fast path: vector registers loaded (0, 2, 8)
+    bool plain = false;
 };
 
 // libffi up to 3.4.6 (fixed by its pull request 848) corrupts the first SSE argument register on

@@ -1,0 +1,323 @@
+// ctypes-cpp: Python's ctypes for C++. MIT licensed, see LICENSE.
+#ifndef CTYPES_DETAIL_DYNAMIC_CALL_PLAN_HPP
+#define CTYPES_DETAIL_DYNAMIC_CALL_PLAN_HPP
+
+// The call plan of a runtime signature, made once when the function is looked up: per parameter
+// how it takes a C++ scalar (its form, width, signedness and range, and its argument register on
+// the fast path), and for the result how to read it back. A call then converts each argument
+// with a few comparisons and one store instead of walking the parameter's c_type. Whatever the
+// plan does not cover (records, long double, strings for other than `const char *`, values) or
+// any argument that does not fit goes to the general conversion, which also writes the errors.
+//
+// Arguments are handled as a 64-bit "image": an integer sign- or zero-extended from its C width,
+// a float's bits in the low half, a double's bits, a pointer's address.
+
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <limits>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+#include "c_type.hpp"
+
+namespace ctypes::detail::dynamic {
+
+// One argument's storage for a libffi call: libffi reads each argument through a pointer.
+union alignas(16) arg_slot {
+    std::int64_t i64;
+    unsigned char bytes[16];
+    void *p;
+    long double ld;
+};
+
+enum class arg_form : unsigned char { other, integer, float32, float64, pointer };
+
+struct param_plan {
+    arg_form form = arg_form::other;
+    bool is_signed = false;
+    bool takes_string = false;   // a `const char *` parameter, which takes a std::string too
+    unsigned char size = 0;      // bytes, the C width
+    unsigned char reg = 0;       // fast path: index into the register image (see fast_call.hpp)
+    long long lowest = 0;        // integer forms: the range the C type holds
+    unsigned long long most = 0; // (bool: 0 and 1)
+};
+
+struct result_plan {
+    arg_form form = arg_form::other; // `other` also for void, which `is_void` tells apart
+    bool is_void = false;
+    bool is_signed = false;
+    unsigned char size = 0;
+    unsigned char shift = 0; // integer forms: 64 - 8 * size, to extend the low bytes
+};
+
+inline arg_form form_of(const c_type &t) noexcept {
+    if (t.kind == c_kind::pointer)
+        return t.size <= 8 ? arg_form::pointer : arg_form::other;
+    if (is_integer(t.kind))
+        return t.size <= 8 ? arg_form::integer : arg_form::other;
+    if (t.kind == c_kind::float_type && t.size == 4)
+        return arg_form::float32;
+    if (t.kind == c_kind::double_type && t.size == 8)
+        return arg_form::float64;
+    return arg_form::other;
+}
+
+inline param_plan plan_parameter(const c_type &t) noexcept {
+    param_plan p;
+    p.form = form_of(t);
+    p.size = static_cast<unsigned char>(t.size);
+    p.is_signed = t.is_signed;
+    p.takes_string = is_char_pointer(t) && t.const_target;
+    if (p.form != arg_form::integer)
+        return p;
+    const unsigned bits = static_cast<unsigned>(t.size * 8);
+    if (t.kind == c_kind::bool_type) {
+        p.is_signed = false;
+        p.most = 1;
+    } else if (t.is_signed) {
+        p.lowest = bits >= 64 ? std::numeric_limits<long long>::min() : -(1LL << (bits - 1));
+        p.most = bits >= 64 ? static_cast<unsigned long long>(std::numeric_limits<long long>::max())
+                            : (1ULL << (bits - 1)) - 1;
+    } else {
+        p.most = bits >= 64 ? ~0ULL : (1ULL << bits) - 1;
+    }
+    return p;
+}
+
+inline result_plan plan_result(const c_type &t) noexcept {
+    result_plan r;
+    r.is_void = t.kind == c_kind::void_type;
+    r.form = form_of(t);
+    r.size = static_cast<unsigned char>(t.size);
+    r.is_signed = t.is_signed;
+    if (r.form == arg_form::integer)
+        r.shift = static_cast<unsigned char>(64 - 8 * t.size);
+    return r;
+}
+
+// A number's image for a float or double parameter.
+template <class N>
+bool floating_image(const param_plan &p, N x, std::uint64_t &out) noexcept {
+    if (p.form == arg_form::float32) {
+        const auto f = static_cast<float>(x);
+        std::uint32_t bits;
+        std::memcpy(&bits, &f, 4);
+        out = bits;
+        return true;
+    }
+    if (p.form == arg_form::float64) {
+        const auto d = static_cast<double>(x);
+        std::memcpy(&out, &d, 8);
+        return true;
+    }
+    return false;
+}
+
+// The image of argument x for a parameter planned as p; false when the plan cannot take it (the
+// general conversion then does, or says why not).
+template <class X>
+bool image_of(const param_plan &p, const X &x, std::uint64_t &out) noexcept {
+    if constexpr (std::is_enum_v<X>) {
+        return image_of(p, static_cast<std::underlying_type_t<X>>(x), out);
+    } else if constexpr (std::is_same_v<X, bool>) {
+        if (p.form != arg_form::integer)
+            return false;
+        out = x ? 1 : 0;
+        return true;
+    } else if constexpr (std::is_integral_v<X>) {
+        if (p.form == arg_form::integer) {
+            if constexpr (std::is_signed_v<X>) {
+                const long long v = x;
+                if (p.is_signed ? v < p.lowest || v > static_cast<long long>(p.most)
+                                : v < 0 || static_cast<unsigned long long>(v) > p.most)
+                    return false;
+                out = static_cast<std::uint64_t>(v);
+            } else {
+                const unsigned long long u = x;
+                if (u > p.most)
+                    return false;
+                out = u;
+            }
+            return true;
+        }
+        return floating_image(p, x, out);
+    } else if constexpr (std::is_floating_point_v<X>) {
+        return floating_image(p, x, out);
+    } else if constexpr (std::is_null_pointer_v<X>) {
+        out = 0;
+        return p.form == arg_form::pointer;
+    } else if constexpr (std::is_pointer_v<X> || std::is_array_v<X>) {
+        if (p.form != arg_form::pointer)
+            return false;
+        if constexpr (std::is_pointer_v<X> && std::is_function_v<std::remove_pointer_t<X>>)
+            out = reinterpret_cast<std::uintptr_t>(x);
+        else
+            out = reinterpret_cast<std::uintptr_t>(static_cast<const void *>(x));
+        return true;
+    } else if constexpr (std::is_same_v<X, std::string>) {
+        if (!p.takes_string)
+            return false;
+        out = reinterpret_cast<std::uintptr_t>(static_cast<const void *>(x.c_str()));
+        return true;
+    } else {
+        (void)p;
+        (void)x;
+        (void)out;
+        return false;
+    }
+}
+
+// Whether image_of may take an X at all (the others always take the general conversion).
+template <class X>
+inline constexpr bool is_plain_arg =
+    std::is_arithmetic_v<X> || std::is_enum_v<X> || std::is_pointer_v<X> ||
+    std::is_null_pointer_v<X> || std::is_array_v<X> || std::is_same_v<X, std::string>;
+
+// Stores the low `size` bytes' worth of an integer (1, 2, 4 or 8), as that width's integer.
+inline void store_width(std::size_t size, std::uint64_t bits, arg_slot &s) noexcept {
+    switch (size) {
+    case 1: {
+        const auto v = static_cast<std::uint8_t>(bits);
+        std::memcpy(s.bytes, &v, 1);
+        break;
+    }
+    case 2: {
+        const auto v = static_cast<std::uint16_t>(bits);
+        std::memcpy(s.bytes, &v, 2);
+        break;
+    }
+    case 4: {
+        const auto v = static_cast<std::uint32_t>(bits);
+        std::memcpy(s.bytes, &v, 4);
+        break;
+    }
+    default:
+        std::memcpy(s.bytes, &bits, 8);
+    }
+}
+
+// Stores an argument image in its C width, where libffi reads it.
+inline void store_image(const param_plan &p, std::uint64_t bits, arg_slot &s) noexcept {
+    if (p.form == arg_form::float32)
+        store_width(4, bits, s);
+    else if (p.form == arg_form::pointer)
+        s.p = reinterpret_cast<void *>(static_cast<std::uintptr_t>(bits));
+    else
+        store_width(p.size, bits, s);
+}
+
+// An integer result's image (an integer register, or libffi's widened result) extended from
+// its C width, as the callee leaves the bits above it unspecified.
+inline std::uint64_t extend_result(const result_plan &r, std::uint64_t bits) noexcept {
+    if (r.form != arg_form::integer || r.shift == 0)
+        return bits;
+    const std::uint64_t up = bits << r.shift;
+    return r.is_signed ? static_cast<std::uint64_t>(static_cast<std::int64_t>(up) >> r.shift)
+                       : up >> r.shift;
+}
+
+// The typed reading of a result image as R, when it is a plain fit: false sends the caller to
+// value::as<R>(), which converts the rest or says why not.
+template <class R>
+bool read_image(const result_plan &r, std::uint64_t bits, R &out) noexcept {
+    if constexpr (std::is_enum_v<R>) {
+        std::underlying_type_t<R> u{};
+        if (!read_image(r, bits, u))
+            return false;
+        out = static_cast<R>(u);
+        return true;
+    } else if constexpr (std::is_integral_v<R>) {
+        if (r.form != arg_form::integer)
+            return false;
+        if (r.is_signed) {
+            const auto v = static_cast<long long>(bits);
+            if constexpr (std::is_same_v<R, bool>) {
+                if (v != 0 && v != 1)
+                    return false;
+            } else if constexpr (std::is_signed_v<R>) {
+                if (v < static_cast<long long>(std::numeric_limits<R>::min()) ||
+                    v > static_cast<long long>(std::numeric_limits<R>::max()))
+                    return false;
+            } else {
+                if (v < 0 || static_cast<unsigned long long>(v) > std::numeric_limits<R>::max())
+                    return false;
+            }
+            out = static_cast<R>(v);
+            return true;
+        }
+        if (bits > static_cast<unsigned long long>(std::numeric_limits<R>::max()))
+            return false;
+        out = static_cast<R>(bits);
+        return true;
+    } else if constexpr (std::is_floating_point_v<R>) {
+        if (r.form == arg_form::float64) {
+            double d;
+            std::memcpy(&d, &bits, 8);
+            out = static_cast<R>(d);
+        } else if (r.form == arg_form::float32) {
+            const auto low = static_cast<std::uint32_t>(bits);
+            float f;
+            std::memcpy(&f, &low, 4);
+            out = static_cast<R>(f);
+        } else if (r.form == arg_form::integer) {
+            out = r.is_signed ? static_cast<R>(static_cast<long long>(bits)) : static_cast<R>(bits);
+        } else {
+            return false;
+        }
+        return true;
+    } else if constexpr (std::is_pointer_v<R>) {
+        if (r.form != arg_form::pointer)
+            return false;
+        const auto a = static_cast<std::uintptr_t>(bits);
+        if constexpr (std::is_function_v<std::remove_pointer_t<R>>)
+            out = reinterpret_cast<R>(a);
+        else
+            out = static_cast<R>(reinterpret_cast<void *>(a));
+        return true;
+    } else {
+        (void)r;
+        (void)bits;
+        (void)out;
+        return false;
+    }
+}
+
+// The result image written back in the C width, for a ctypes::value.
+inline void store_result(const result_plan &r, std::uint64_t bits, void *to) noexcept {
+    if (r.form == arg_form::float32) {
+        const auto v = static_cast<std::uint32_t>(bits);
+        std::memcpy(to, &v, 4);
+    } else if (r.form == arg_form::pointer) {
+        void *p = reinterpret_cast<void *>(static_cast<std::uintptr_t>(bits));
+        std::memcpy(to, &p, sizeof p);
+    } else {
+        arg_slot s;
+        store_width(r.size, bits, s);
+        std::memcpy(to, s.bytes, r.size);
+    }
+}
+
+// One shared, never freed copy of each scalar type (by kind and spelling, so `size_t` stays
+// `size_t`): a value of such a type refers to it by a plain pointer, with no reference count.
+// nullptr for the other types (pointers, records, enums), which values keep alive themselves.
+inline const c_type *interned(const c_type &t) {
+    if (t.kind == c_kind::enum_type || (!is_integer(t.kind) && !is_floating(t.kind)))
+        return nullptr;
+    static std::mutex lock;
+    static auto *table = new std::map<std::pair<c_kind, std::string>, std::unique_ptr<c_type>>;
+    const std::lock_guard<std::mutex> hold(lock);
+    auto &slot = (*table)[{t.kind, t.name}];
+    if (!slot)
+        slot = std::make_unique<c_type>(t);
+    return slot.get();
+}
+
+} // namespace ctypes::detail::dynamic
+
+#endif

@@ -1,0 +1,168 @@
+// dynamic_function::call<R>(args...): the typed entry of runtime-typed calls, on the fast path
+// and through libffi, against operator() and the typed call, with its error paths.
+#include <ctypes/dynamic.hpp>
+
+#include <catch2/catch.hpp>
+
+#include <cerrno>
+#include <cstdint>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace {
+
+const ctypes::cdef &call_decls() {
+    static const ctypes::cdef decls{R"(
+        struct pair { int a; int b; };
+        struct pair pair_swap(struct pair p);
+        signed char char_neg(signed char c);
+        unsigned short ushort_inc(unsigned short v);
+        _Bool bool_not(_Bool b);
+        uint64_t u64_mix(uint8_t a, int16_t b, uint32_t c, int64_t d, float e, double f);
+        int fail_with_errno(int e);
+        int apply_twice(int (*f)(int), int x);
+    )"};
+    return decls;
+}
+
+struct pair {
+    int a, b;
+};
+
+enum class small : int { zero, one, two };
+
+// Both engines of one function: the fast path where the signature suits it, and libffi.
+std::vector<ctypes::dynamic_function> engines(const char *name) {
+    static const ctypes::CDLL lib{CTYPES_TEST_DYNAMIC};
+    auto f = lib.get_dynamic(name, call_decls());
+    return {f, f.via_libffi()};
+}
+
+} // namespace
+
+TEST_CASE("call<R> gives what operator() and as<R>() give, on both engines", "[dynamic][call]") {
+    for (const auto &f : engines("char_neg")) {
+        INFO("fast path: " << f.uses_fast_path());
+        CHECK(f.call<int>(5) == -5);
+        CHECK(f.call<signed char>(-128 + 1) == 127);
+        CHECK(f.call<double>(3) == -3.0);
+        CHECK(f.call<long long>(static_cast<signed char>(7)) == f(7).as<long long>());
+        CHECK(f.call<small>(-2) == small::two);
+        f.call<void>(1); // discards the result
+    }
+    for (const auto &f : engines("ushort_inc")) {
+        CHECK(f.call<unsigned>(65534u) == 65535u);
+        CHECK(f.call<int>(static_cast<unsigned short>(0)) == 1);
+        CHECK(f.call<unsigned short>(true) == 2);
+    }
+    for (const auto &f : engines("bool_not")) {
+        CHECK(f.call<bool>(false));
+        CHECK_FALSE(f.call<bool>(1));
+        CHECK(f.call<int>(0) == 1);
+    }
+    for (const auto &f : engines("u64_mix")) {
+        for (int k = -3; k <= 3; ++k) {
+            const float e = 0.5f * static_cast<float>(k);
+            const auto a = static_cast<unsigned char>(200 + k);
+            CHECK(f.call<std::uint64_t>(a, -3 * k, 7u + k, -9LL * k, e, 0.25 * k) ==
+                  f(a, -3 * k, 7u + k, -9LL * k, e, 0.25 * k).as<std::uint64_t>());
+        }
+    }
+    // Records, strings and values take the general path and give the same.
+    for (const auto &f : engines("pair_swap")) {
+        const pair p = f.call<pair>(pair{1, 2});
+        CHECK(p.a == 2);
+        CHECK(p.b == 1);
+    }
+    ctypes::CDLL libm{"libm.so.6"};
+    auto cosf = libm.get_dynamic("cosf", "float cosf(float)");
+    CHECK(cosf.call<float>(0.5f) == libm.get<float(float)>("cosf")(0.5f));
+    CHECK(cosf.via_libffi().call<float>(0.5) == cosf(0.5f).as<float>());
+    auto ldexp = libm.get_dynamic("ldexp", "double ldexp(double, int)");
+    CHECK(ldexp.call<double>(3, 4) == 48.0);
+    CHECK(ldexp.via_libffi().call<double>(0.75f, ctypes::value::of(2)) == 3.0);
+    ctypes::CDLL libc{"libc.so.6"};
+    auto strlen = libc.get_dynamic("strlen", "size_t strlen(const char *)");
+    CHECK(strlen.call<std::size_t>(std::string("four")) == 4);
+    CHECK(strlen.via_libffi().call<int>("hello") == 5);
+    auto strchr = libc.get_dynamic("strchr", "char *strchr(const char *, int)");
+    const char *text = "key=value";
+    CHECK(strchr.call<const char *>(text, '=') == text + 3);
+    CHECK(strchr.via_libffi().call<std::string>(text, 'v') == "value");
+    CHECK(strchr.call<const void *>(text, '#') == nullptr);
+    auto snprintf = libc.get_dynamic("snprintf", "int snprintf(char *, size_t, const char *, ...)");
+    char buf[32];
+    CHECK(snprintf.call<int>(buf, sizeof buf, "%d-%s", 7, "x") == 3);
+    CHECK(std::string(buf) == "7-x");
+}
+
+TEST_CASE("call<R> checks arguments and the result, and names what does not fit",
+          "[dynamic][call]") {
+    for (const auto &f : engines("char_neg")) {
+        CHECK_THROWS_WITH(f.call<int>(200), "ctypes: cannot call 'char_neg': argument 1 ('c', "
+                                            "signed char) cannot hold 200: it does not fit");
+        CHECK_THROWS_WITH(f.call<int>(1, 2), "ctypes: cannot call 'char_neg': it takes 1 "
+                                             "argument (signed char), 2 given");
+        CHECK_THROWS_WITH(f.call<int>(), Catch::Contains("0 given"));
+        CHECK_THROWS_WITH(f.call<int>(1.5), Catch::Contains("takes signed char, not a "
+                                                            "floating-point number"));
+        CHECK_THROWS_WITH(f.call<int>("x"), Catch::Contains("not a pointer"));
+        CHECK_THROWS_WITH(f.call<int>(nullptr), Catch::Contains("not nullptr"));
+        CHECK_THROWS_WITH(f.call<unsigned>(3), "ctypes: the result -3 (signed char) does not "
+                                               "fit the requested type");
+        CHECK_THROWS_WITH(f.call<void *>(3), "ctypes: the result is signed char, which as<T>() "
+                                             "cannot read as a pointer type");
+        CHECK_THROWS_WITH(f.call<bool>(3), Catch::Contains("does not fit bool"));
+        CHECK_THROWS_WITH(f.call<std::string>(3), Catch::Contains("cannot read as std::string"));
+    }
+    for (const auto &f : engines("ushort_inc")) {
+        CHECK_THROWS_WITH(f.call<unsigned>(-1), Catch::Contains("cannot hold -1: it does not fit"));
+        CHECK_THROWS_WITH(f.call<unsigned>(65536), Catch::Contains("cannot hold 65536"));
+        CHECK_THROWS_WITH(f.call<unsigned char>(300u), "ctypes: the result 301 (unsigned short) "
+                                                       "does not fit the requested type");
+    }
+    for (const auto &f : engines("bool_not"))
+        CHECK_THROWS_WITH(f.call<bool>(2), Catch::Contains("takes 0 or 1 (a bool), not 2"));
+    ctypes::CDLL libc{"libc.so.6"};
+    auto strlen = libc.get_dynamic("strlen", "size_t strlen(char *)");
+    CHECK_THROWS_WITH(strlen.call<int>(std::string("x")),
+                      Catch::Contains("not a std::string (only a const char * does)"));
+    auto strchr = libc.get_dynamic("strchr", "char *strchr(const char *, int)");
+    CHECK_THROWS_WITH(strchr.call<std::string>("abc", 'z'),
+                      "ctypes: the result is a NULL char *, not a string");
+    auto abort_fn = libc.get_dynamic("abort", "void abort(void)");
+    CHECK_THROWS_WITH(abort_fn.via_libffi().call<int>(1), Catch::Contains("takes 0 arguments"));
+    CHECK_THROWS_WITH(ctypes::dynamic_function().call<int>(), "ctypes: cannot call an empty "
+                                                              "dynamic_function");
+    CHECK_THROWS_WITH(ctypes::dynamic_function().call<void>(1, 2.0), "ctypes: cannot call an "
+                                                                     "empty dynamic_function");
+    auto srand = libc.get_dynamic("srand", "void srand(unsigned)");
+    CHECK_THROWS_WITH(srand.call<int>(1u), "ctypes: the result is void, which as<T>() cannot "
+                                           "read as an integer type");
+    srand.call<void>(1u);
+}
+
+TEST_CASE("call<R> keeps use_errno and rethrows what a callback threw", "[dynamic][call]") {
+    ctypes::CDLL lib{CTYPES_TEST_DYNAMIC, ctypes::use_errno};
+    auto fail = lib.get_dynamic("fail_with_errno", call_decls());
+    for (const auto &f : {fail, fail.via_libffi()}) {
+        ctypes::set_errno(0);
+        errno = 0;
+        CHECK(f.call<int>(ERANGE) == -1);
+        CHECK(ctypes::get_errno() == ERANGE);
+        CHECK(errno == 0);
+    }
+    ctypes::dynamic_callback boom{"int(int)", [](const std::vector<ctypes::value> &a) -> int {
+                                      if (a[0].as<int>() == 2)
+                                          throw std::runtime_error("two is not allowed");
+                                      return a[0].as<int>() + 1;
+                                  }};
+    for (const auto &apply : engines("apply_twice")) {
+        CHECK_THROWS_WITH(apply.call<int>(boom.get_as<int (*)(int)>(), 1), "two is not allowed");
+        CHECK(apply.call<int>(boom.get_as<int (*)(int)>(), 5) == 7); // nothing left parked
+    }
+    auto with_errno = lib.get_dynamic("apply_twice", call_decls());
+    for (const auto &apply : {with_errno, with_errno.via_libffi()})
+        CHECK_THROWS_WITH(apply.call<int>(boom.get_as<int (*)(int)>(), 2), "two is not allowed");
+}
