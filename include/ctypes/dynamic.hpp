@@ -825,8 +825,12 @@ public:
         constexpr std::size_t n = sizeof...(X);
         if constexpr ((true && ... && detail::dynamic::is_plain_arg<X>)) {
             std::uint64_t bits = 0;
-            if (plain_call(bits, args...))
-                return result_value(bits);
+            if (plain_call(bits, args...)) {
+                value result = result_value(bits);
+                if (CTYPES_DETAIL_UNLIKELY(check_ != nullptr))
+                    check_(result, call_context(name_, flags()));
+                return result;
+            }
         }
         check_call(n);
         std::array<detail::dynamic::arg_slot, n ? n : 1> slots;
@@ -862,7 +866,7 @@ public:
             std::uint64_t bits = 0;
             if (plain_call(bits, args...)) {
                 if (CTYPES_DETAIL_UNLIKELY(check_ != nullptr))
-                    check_(result_value(bits), name_);
+                    check_(result_value(bits), call_context(name_, flags()));
                 if constexpr (std::is_void_v<R>) {
                     return;
                 } else {
@@ -917,7 +921,7 @@ public:
     }
     /// The capture flags calls use (use_errno, use_last_error), as
     /// function::flags(). Throws nothing.
-    load_flags flags() const noexcept { return detail::flags_of(capture_); }
+    call_flags flags() const noexcept { return detail::flags_of(capture_); }
     /// True unless default-constructed or moved from. Throws nothing.
     explicit operator bool() const noexcept { return fn_ != nullptr; }
 
