@@ -827,8 +827,7 @@ public:
             std::uint64_t bits = 0;
             if (plain_call(bits, args...)) {
                 value result = result_value(bits);
-                if (CTYPES_DETAIL_UNLIKELY(check_ != nullptr))
-                    check_(result, call_context(name_, flags()));
+                check_result(result);
                 return result;
             }
         }
@@ -866,7 +865,7 @@ public:
             std::uint64_t bits = 0;
             if (plain_call(bits, args...)) {
                 if (CTYPES_DETAIL_UNLIKELY(check_ != nullptr))
-                    check_(result_value(bits), call_context(name_, flags()));
+                    check_result(result_value(bits));
                 if constexpr (std::is_void_v<R>) {
                     return;
                 } else {
@@ -978,6 +977,12 @@ private:
                 type = detail::dynamic::promote<X>(x, s, where, at, i);
         }
         ++i;
+    }
+
+    // The policy's result check, if it has one, on every path a call takes.
+    void check_result(const value &result) const {
+        if (CTYPES_DETAIL_UNLIKELY(check_ != nullptr))
+            check_(result, call_context(name_, flags()));
     }
 
     // The planned call (detail/dynamic/call_plan.hpp) for a plain signature: false, before any
@@ -1140,8 +1145,7 @@ private:
             return 0;
         });
         result.narrow();
-        if (check_)
-            check_(result, call_context(name_, flags()));
+        check_result(result);
         return result;
     }
 
