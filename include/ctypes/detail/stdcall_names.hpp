@@ -34,7 +34,8 @@ constexpr std::size_t stack_bytes_of() noexcept {
     if constexpr (std::is_reference_v<T>)
         return round_to_slots(sizeof(void *));
     else
-        return round_to_slots(sizeof(T));
+        // T is a parameter type, often a pointer to a struct: its own size is what is asked.
+        return round_to_slots(sizeof(T)); // NOLINT(bugprone-sizeof-expression)
 }
 
 template <class... A>
