@@ -117,9 +117,24 @@ inline void rethrow_callback_exception() {
 
 namespace detail {
 
-template <class Conv>
-inline constexpr bool is_callback_convention =
-    std::is_same_v<Conv, cdecl_convention> || std::is_same_v<Conv, stdcall_convention>;
+// The Target a convention's thunk is instantiated with when callbacks check for it: declared,
+// never defined or called.
+template <class R>
+struct thunk_probe {
+    template <class... X>
+    static R invoke(X &...) noexcept;
+};
+
+// Whether Conv supplies the thunk for R(A...): a static member function template
+// `thunk<Target, R, A...>` whose address is a Conv::pointer<R, A...> (see ctypes::policy).
+template <class Conv, class R, class Args, class = void>
+struct has_callback_thunk : std::false_type {};
+template <class Conv, class R, class... A>
+struct has_callback_thunk<
+    Conv, R, type_list<A...>,
+    std::enable_if_t<std::is_convertible_v<decltype(&Conv::template thunk<thunk_probe<R>, R, A...>),
+                                           typename Conv::template pointer<R, A...>>>>
+    : std::true_type {};
 
 // Fires the one static_assert that says what is wrong with a callback's Sig; reuses the FFI
 // checks of get<Sig>() for its parameters and result.
@@ -143,10 +158,14 @@ constexpr bool validate_callback_signature() {
                       "ctypes: callback<Sig> cannot return a reference, which C does not have; "
                       "return a pointer");
         return false;
-    } else if constexpr (!is_callback_convention<Conv>) {
+    } else if constexpr (!has_callback_thunk<Conv, typename signature<Sig>::result_type,
+                                             typename signature<Sig>::argument_types>::value) {
         static_assert(dependent_false<Sig>,
-                      "ctypes: callbacks can be made for cdecl_convention (CFUNCTYPE) and "
-                      "stdcall_convention (WINFUNCTYPE) only; use one of those");
+                      "ctypes: callback<Sig, Convention> needs a Convention that supplies its "
+                      "thunk: a static member function template `template <class Target, class R, "
+                      "class... A> static R thunk(A... a) noexcept { return Target::invoke(a...); "
+                      "}` declared with the convention's attribute, so that its address is a "
+                      "Convention::pointer<R, A...> (see ctypes::policy)");
         return false;
     } else {
         return check_signature<Sig>();
@@ -232,51 +251,45 @@ R invoke_erased(A... a, void *record) noexcept {
     }
 }
 
-// The C-callable entry points, with the convention's attribute: call() for a Target::invoke,
-// slot() for thunk I of a pool (one function template instantiation per thunk, nothing else).
-// noexcept: if anything still escaped, std::terminate is called rather than unwinding into C.
-template <class Conv>
-struct convention_thunk;
-template <>
-struct convention_thunk<cdecl_convention> {
-    template <class Target, class R, class... A>
-    static R call(A... a) noexcept {
-        return Target::invoke(a...);
-    }
-    template <class Pool, std::size_t I, class R, class... A>
-    static R slot(A... a) noexcept {
-        const auto &s = Pool::slots[I];
-        return s.invoke(a..., s.record);
-    }
-    template <class Record, bool Swap, class R, class... A>
-    static R CTYPES_DETAIL_REGPARM1 runtime(void *record, A... a) noexcept {
-        return invoke_erased<Record, Swap, R, A...>(a..., record);
-    }
-};
-template <>
-struct convention_thunk<stdcall_convention> {
-    template <class Target, class R, class... A>
-    static R CTYPES_DETAIL_STDCALL call(A... a) noexcept {
-        return Target::invoke(a...);
-    }
-    template <class Pool, std::size_t I, class R, class... A>
-    static R CTYPES_DETAIL_STDCALL slot(A... a) noexcept {
-        const auto &s = Pool::slots[I];
-        return s.invoke(a..., s.record);
-    }
-    template <class Record, bool Swap, class R, class... A>
-    static R CTYPES_DETAIL_REGPARM1 CTYPES_DETAIL_STDCALL runtime(void *record, A... a) noexcept {
-        return invoke_erased<Record, Swap, R, A...>(a..., record);
-    }
-};
+// The entry points C calls are the convention's own (Conv::thunk, see ctypes::policy): each is
+// instantiated with a Target whose static invoke(a...) it calls, one instantiation per static
+// thunk and nothing else. Target::invoke is noexcept: if anything still escaped, std::terminate
+// is called rather than unwinding into C.
+
+// What a run-time thunk jumps to on 32-bit x86: the record comes first, in eax (regparm(1)), so
+// the C caller's stack arguments are where the invoker's own are. One form per convention a
+// run-time thunk can stand in for: the caller pops (cdecl), the callee pops (stdcall).
+template <class Record, bool Swap, class R, class... A>
+R CTYPES_DETAIL_REGPARM1 caller_pops_invoker(void *record, A... a) noexcept {
+    return invoke_erased<Record, Swap, R, A...>(a..., record);
+}
+template <class Record, bool Swap, class R, class... A>
+R CTYPES_DETAIL_REGPARM1 CTYPES_DETAIL_STDCALL callee_pops_invoker(void *record, A... a) noexcept {
+    return invoke_erased<Record, Swap, R, A...>(a..., record);
+}
+
+// The register a run-time thunk of Conv and R(A...) loads the record into, or reg_none. Run-time
+// thunks serve the conventions whose pointers are cdecl's or stdcall's: they jump to an invoker
+// of that convention, which a user convention's attribute (fastcall, ms_abi) would not match.
+template <class Conv, class R, class... A>
+constexpr int runtime_thunk_register_for() {
+    using pointer = typename Conv::template pointer<R, A...>;
+    if constexpr (std::is_same_v<pointer, R (*)(A...)> ||
+                  std::is_same_v<pointer, R(CTYPES_DETAIL_STDCALL *)(A...)>)
+        return runtime_thunk_register<R, A...>();
+    else
+        return reg_none;
+}
 
 // What a run-time thunk jumps to for a record: invoke_erased itself where the record goes last
 // (x86-64), the convention's regparm(1) invoker where it goes first (32-bit x86).
 template <class Conv, class Record, bool Swap, class R, class... A>
 void (*runtime_invoker() noexcept)() {
 #if defined(__i386__)
-    return reinterpret_cast<void (*)()>(
-        &convention_thunk<Conv>::template runtime<Record, Swap, R, A...>);
+    if constexpr (std::is_same_v<typename Conv::template pointer<R, A...>, R (*)(A...)>)
+        return reinterpret_cast<void (*)()>(&caller_pops_invoker<Record, Swap, R, A...>);
+    else
+        return reinterpret_cast<void (*)()>(&callee_pops_invoker<Record, Swap, R, A...>);
 #else
     return reinterpret_cast<void (*)()>(&invoke_erased<Record, Swap, R, A...>);
 #endif
@@ -301,10 +314,18 @@ struct thunk_pool {
     static inline callback_slot<R, A...> slots[size];
     static inline std::atomic<bool> used[size];
 
+    // What thunk I calls: its slot's invoker, with the slot's record after the arguments.
+    template <std::size_t I>
+    struct slot_target {
+        static R invoke(A &...a) noexcept {
+            const auto &s = slots[I];
+            return s.invoke(a..., s.record);
+        }
+    };
+
     template <std::size_t... I>
     static pointer thunk_at(std::size_t i, std::index_sequence<I...>) noexcept {
-        static constexpr pointer table[] = {
-            &convention_thunk<Conv>::template slot<thunk_pool, I, R, A...>...};
+        static constexpr pointer table[] = {&Conv::template thunk<slot_target<I>, R, A...>...};
         return table[i];
     }
     static pointer thunk(std::size_t i) noexcept {
@@ -392,7 +413,7 @@ template <class Conv, class R, class... A>
 class callback_impl<Conv, R, type_list<A...>> {
     using pool = thunk_pool<Conv, R, A...>;
     static constexpr std::size_t no_slot = static_cast<std::size_t>(-1);
-    static constexpr int runtime_register = runtime_thunk_register<R, A...>();
+    static constexpr int runtime_register = runtime_thunk_register_for<Conv, R, A...>();
 
 public:
     /// The C function pointer type, with the convention's attribute.
@@ -484,8 +505,7 @@ private:
             if constexpr (is_stateless_callable<D>) {
                 if (bits == 0 && !chosen_fallback) {
                     stateless_instance<D>::init(f);
-                    fn_ = &convention_thunk<Conv>::template call<stateless_target<D, R, A...>, R,
-                                                                 A...>;
+                    fn_ = &Conv::template thunk<stateless_target<D, R, A...>, R, A...>;
                     return;
                 }
             }
@@ -519,6 +539,9 @@ private:
                 slot_ = pool::size + number;
                 return;
             }
+        } else if constexpr (runtime_thunk_register<R, A...>() != reg_none) {
+            why = "a thunk made at run time serves only conventions whose function pointers are "
+                  "cdecl's or stdcall's";
         } else if constexpr (CTYPES_DETAIL_RUNTIME_THUNKS) {
             why = "a thunk made at run time takes only scalar parameters (at most five in "
                   "integer registers; three on x64 Windows) and a result that is not a struct";
@@ -765,8 +788,8 @@ public:
 
     /// The function pointer to give C; the same for every object of this type. Throws nothing.
     pointer get() const noexcept {
-        return &detail::convention_thunk<Convention>::template call<
-            detail::user_data_target<record, R, Index, A...>, R, A...>;
+        return &Convention::template thunk<detail::user_data_target<record, R, Index, A...>, R,
+                                           A...>;
     }
     /// The `void*` to give C along with get(); valid while this object lives. Throws nothing.
     void *user_data() noexcept { return &record_; }

@@ -1,5 +1,5 @@
-// A callback with a convention the thunks cannot be made for.
-// expect: callbacks can be made for cdecl_convention .CFUNCTYPE. and stdcall_convention
+// A callback with a user convention that supplies no thunk for C to call.
+// expect: ctypes: callback<Sig, Convention> needs a Convention that supplies its thunk: a static member function template .template <class Target, class R, class... A> static R thunk.A... a. noexcept . return Target::invoke.a....; .. declared with the convention's attribute, so that its address is a Convention::pointer<R, A...> .see ctypes::policy.
 #include <ctypes/ctypes.hpp>
 struct fastcall_convention {
     template <class R, class... A>
