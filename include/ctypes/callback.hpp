@@ -4,7 +4,8 @@
 
 /// \file
 /// Callbacks: any C++ callable as a plain C function pointer (ctypes CFUNCTYPE / WINFUNCTYPE),
-/// and the `void* user_data` adapter that needs no thunk at all.
+/// and what happens to the exceptions they throw. The `void* user_data` adapter, which needs no
+/// thunk at all, is with_user_data() in user_data.hpp.
 ///
 /// How a callable becomes a pointer:
 /// - a `noexcept` function pointer of exactly the signature is handed out as it is;
@@ -16,7 +17,9 @@
 ///   one extra indirect call. The pool has CTYPES_CALLBACK_SLOTS thunks per signature and
 ///   convention; a slot is free again when its callback is destroyed. Beyond the pool, the same
 ///   two-instruction thunk is written at run time into W^X pages (runtime_thunks.hpp), where
-///   the processor and signature allow it and the system accepts run-time code.
+///   the processor, signature and convention allow it and the system accepts run-time code.
+///   The thunks themselves are the convention's (see ctypes::policy), so a user-defined
+///   convention can make callbacks too.
 ///
 /// Exceptions never unwind through C: an exception escaping the callable is caught in the thunk,
 /// the C caller receives a value-initialised result (or the value given with on_exception()),
@@ -36,16 +39,14 @@
 #include <atomic>
 #include <cstddef>
 #include <exception>
-#include <new>
 #include <string>
-#include <tuple>
 #include <type_traits>
 #include <utility>
 
 #include "detail/arguments.hpp"
 #include "detail/callback_exception.hpp"
+#include "detail/callback_thunks.hpp"
 #include "detail/config.hpp"
-#include "detail/runtime_thunks.hpp"
 #include "detail/type_name.hpp"
 #include "errno.hpp"
 #include "error.hpp"
@@ -117,25 +118,6 @@ inline void rethrow_callback_exception() {
 
 namespace detail {
 
-// The Target a convention's thunk is instantiated with when callbacks check for it: declared,
-// never defined or called.
-template <class R>
-struct thunk_probe {
-    template <class... X>
-    static R invoke(X &...) noexcept;
-};
-
-// Whether Conv supplies the thunk for R(A...): a static member function template
-// `thunk<Target, R, A...>` whose address is a Conv::pointer<R, A...> (see ctypes::policy).
-template <class Conv, class R, class Args, class = void>
-struct has_callback_thunk : std::false_type {};
-template <class Conv, class R, class... A>
-struct has_callback_thunk<
-    Conv, R, type_list<A...>,
-    std::enable_if_t<std::is_convertible_v<decltype(&Conv::template thunk<thunk_probe<R>, R, A...>),
-                                           typename Conv::template pointer<R, A...>>>>
-    : std::true_type {};
-
 // Fires the one static_assert that says what is wrong with a callback's Sig; reuses the FFI
 // checks of get<Sig>() for its parameters and result.
 template <class Sig, class Conv>
@@ -171,203 +153,6 @@ constexpr bool validate_callback_signature() {
         return check_signature<Sig>();
     }
 }
-
-// What C receives when the callable throws.
-template <class R>
-struct fallback {
-    R value{};
-    const R &get() const noexcept { return value; }
-};
-template <>
-struct fallback<void> {
-    void get() const noexcept {}
-};
-
-template <class R, class F, class... X>
-R call_guarded_now(F &f, const fallback<R> &fb, X &...a) noexcept;
-
-// A callback entered while an exception is parked on its thread (an earlier callback of the
-// same foreign call threw): that one is set aside for the callback's duration.
-template <class R, class F, class... X>
-CTYPES_DETAIL_COLD R call_guarded_set_aside(F &f, const fallback<R> &fb, X &...a) noexcept {
-    parked_set_aside outer;
-    return call_guarded_now<R>(f, fb, a...);
-}
-
-// Calls f with the C arguments; an exception is parked and the fallback returned instead.
-template <class R, class F, class... X>
-R call_guarded(F &f, const fallback<R> &fb, X &...a) noexcept {
-    if (CTYPES_DETAIL_UNLIKELY(callback_pending != 0))
-        return call_guarded_set_aside<R>(f, fb, a...);
-    return call_guarded_now<R>(f, fb, a...);
-}
-
-template <class R, class F, class... X>
-R call_guarded_now(F &f, const fallback<R> &fb, X &...a) noexcept {
-    if constexpr (std::is_nothrow_invocable_v<F &, X &...>) {
-        return static_cast<R>(f(a...));
-    } else {
-        try {
-            if constexpr (std::is_void_v<R>)
-                f(a...);
-            else
-                return f(a...);
-        } catch (...) {
-            park_callback_exception();
-            return fb.get();
-        }
-    }
-}
-
-// Everything a stateful callback owns: the callable, its fallback, and the errno / last-error
-// swaps asked for (ctypes swaps its private errno copy in around a use_errno callback).
-template <class R, class F>
-struct callback_record {
-    F f;
-    fallback<R> fb;
-    unsigned char bits;
-};
-
-template <class R, class Record, class... X>
-R invoke_record(Record &rec, X &...a) noexcept {
-    if (CTYPES_DETAIL_UNLIKELY(rec.bits != 0)) {
-        capture_scope scope(rec.bits);
-        return call_guarded<R>(rec.f, rec.fb, a...);
-    }
-    return call_guarded<R>(rec.f, rec.fb, a...);
-}
-
-// What a pool thunk calls through its slot. The arguments travel by value and the record comes
-// last, so the thunk passes its own arguments on untouched in their registers; the errno swap is
-// chosen when the callback is made, not tested on every call.
-template <class Record, bool Swap, class R, class... A>
-R invoke_erased(A... a, void *record) noexcept {
-    Record &rec = *static_cast<Record *>(record);
-    if constexpr (Swap) {
-        capture_scope scope(rec.bits);
-        return call_guarded<R>(rec.f, rec.fb, a...);
-    } else {
-        return call_guarded<R>(rec.f, rec.fb, a...);
-    }
-}
-
-// The entry points C calls are the convention's own (Conv::thunk, see ctypes::policy): each is
-// instantiated with a Target whose static invoke(a...) it calls, one instantiation per static
-// thunk and nothing else. Target::invoke is noexcept: if anything still escaped, std::terminate
-// is called rather than unwinding into C.
-
-// What a run-time thunk jumps to on 32-bit x86: the record comes first, in eax (regparm(1)), so
-// the C caller's stack arguments are where the invoker's own are. One form per convention a
-// run-time thunk can stand in for: the caller pops (cdecl), the callee pops (stdcall).
-template <class Record, bool Swap, class R, class... A>
-R CTYPES_DETAIL_REGPARM1 caller_pops_invoker(void *record, A... a) noexcept {
-    return invoke_erased<Record, Swap, R, A...>(a..., record);
-}
-template <class Record, bool Swap, class R, class... A>
-R CTYPES_DETAIL_REGPARM1 CTYPES_DETAIL_STDCALL callee_pops_invoker(void *record, A... a) noexcept {
-    return invoke_erased<Record, Swap, R, A...>(a..., record);
-}
-
-// The register a run-time thunk of Conv and R(A...) loads the record into, or reg_none. Run-time
-// thunks serve the conventions whose pointers are cdecl's or stdcall's: they jump to an invoker
-// of that convention, which a user convention's attribute (fastcall, ms_abi) would not match.
-template <class Conv, class R, class... A>
-constexpr int runtime_thunk_register_for() {
-    using pointer = typename Conv::template pointer<R, A...>;
-    if constexpr (std::is_same_v<pointer, R (*)(A...)> ||
-                  std::is_same_v<pointer, R(CTYPES_DETAIL_STDCALL *)(A...)>)
-        return runtime_thunk_register<R, A...>();
-    else
-        return reg_none;
-}
-
-// What a run-time thunk jumps to for a record: invoke_erased itself where the record goes last
-// (x86-64), the convention's regparm(1) invoker where it goes first (32-bit x86).
-template <class Conv, class Record, bool Swap, class R, class... A>
-void (*runtime_invoker() noexcept)() {
-#if defined(__i386__)
-    if constexpr (std::is_same_v<typename Conv::template pointer<R, A...>, R (*)(A...)>)
-        return reinterpret_cast<void (*)()>(&caller_pops_invoker<Record, Swap, R, A...>);
-    else
-        return reinterpret_cast<void (*)()>(&callee_pops_invoker<Record, Swap, R, A...>);
-#else
-    return reinterpret_cast<void (*)()>(&invoke_erased<Record, Swap, R, A...>);
-#endif
-}
-
-template <class R, class... A>
-struct callback_slot {
-    R (*invoke)(A..., void *) noexcept = nullptr;
-    void *record = nullptr;
-};
-
-// One pool per signature and convention: CTYPES_CALLBACK_SLOTS thunks, each reading its own
-// slot. Slots are claimed with an atomic exchange and freed with a release store, so creating and
-// destroying callbacks from many threads needs no lock; a slot's contents are written by the
-// thread that claimed it before the pointer is handed out.
-template <class Conv, class R, class... A>
-struct thunk_pool {
-    static constexpr std::size_t size = CTYPES_CALLBACK_SLOTS;
-    static_assert(size > 0, "ctypes: CTYPES_CALLBACK_SLOTS must be at least 1");
-    using pointer = typename Conv::template pointer<R, A...>;
-
-    static inline callback_slot<R, A...> slots[size];
-    static inline std::atomic<bool> used[size];
-
-    // What thunk I calls: its slot's invoker, with the slot's record after the arguments.
-    template <std::size_t I>
-    struct slot_target {
-        static R invoke(A &...a) noexcept {
-            const auto &s = slots[I];
-            return s.invoke(a..., s.record);
-        }
-    };
-
-    template <std::size_t... I>
-    static pointer thunk_at(std::size_t i, std::index_sequence<I...>) noexcept {
-        static constexpr pointer table[] = {&Conv::template thunk<slot_target<I>, R, A...>...};
-        return table[i];
-    }
-    static pointer thunk(std::size_t i) noexcept {
-        return thunk_at(i, std::make_index_sequence<size>{});
-    }
-
-    // The index of a claimed slot, or size when all are in use.
-    static std::size_t acquire() noexcept {
-        for (std::size_t i = 0; i < size; ++i)
-            if (!used[i].load(std::memory_order_relaxed) &&
-                !used[i].exchange(true, std::memory_order_acquire))
-                return i;
-        return size;
-    }
-    static void release(std::size_t i) noexcept { used[i].store(false, std::memory_order_release); }
-};
-
-// The one object of an empty, trivially copyable callable type that its static thunk calls.
-// Copying such a type copies no bytes, so every callback made from that type shares it.
-template <class F>
-struct stateless_instance {
-    union holder {
-        holder() noexcept {}
-        F value;
-    };
-    static inline holder storage;
-    static void init(const F &f) noexcept {
-        static const bool done = (::new (static_cast<void *>(&storage.value)) F(f), true);
-        (void)done;
-    }
-};
-
-template <class F, class R, class... A>
-struct stateless_target {
-    static R invoke(A &...a) noexcept {
-        return call_guarded<R>(stateless_instance<F>::storage.value, fallback<R>{}, a...);
-    }
-};
-
-template <class F>
-inline constexpr bool is_stateless_callable =
-    std::is_class_v<F> &&std::is_empty_v<F> &&std::is_trivially_copyable_v<F>;
 
 template <class F, class R, class... A>
 constexpr bool check_callable() {
@@ -411,9 +196,8 @@ class callback_impl;
 
 template <class Conv, class R, class... A>
 class callback_impl<Conv, R, type_list<A...>> {
-    using pool = thunk_pool<Conv, R, A...>;
+    using thunks = stateful_thunk<CTYPES_CALLBACK_SLOTS, Conv, R, A...>;
     static constexpr std::size_t no_slot = static_cast<std::size_t>(-1);
-    static constexpr int runtime_register = runtime_thunk_register_for<Conv, R, A...>();
 
 public:
     /// The C function pointer type, with the convention's attribute.
@@ -513,58 +297,28 @@ private:
             auto *rec = new record{D(std::forward<F>(f)), fb, bits};
             destroy_ = [](void *p) noexcept { delete static_cast<record *>(p); };
             record_ = rec;
-            const std::size_t i = pool::acquire();
-            if (i != pool::size) {
-                pool::slots[i] = {bits ? &invoke_erased<record, true, R, A...>
-                                       : &invoke_erased<record, false, R, A...>,
-                                  rec};
-                fn_ = pool::thunk(i);
-                slot_ = i;
-            } else {
-                make_runtime_thunk(bits ? runtime_invoker<Conv, record, true, R, A...>()
-                                        : runtime_invoker<Conv, record, false, R, A...>());
-            }
-        }
-    }
-
-    // Beyond the static pool: a thunk made at run time (slot_ is pool::size + its number).
-    void make_runtime_thunk(void (*invoke)()) {
-        std::string why = "this platform makes no thunks at run time, only the static pool of "
-                          "CTYPES_CALLBACK_SLOTS";
-        if constexpr (runtime_register != reg_none) {
-            std::size_t number = 0;
-            why.clear();
-            if (void *thunk = arena_for(runtime_register).acquire(invoke, record_, number, why)) {
-                fn_ = reinterpret_cast<pointer>(thunk);
-                slot_ = pool::size + number;
+            std::string why;
+            if (pointer thunk = thunks::claim(rec, bits != 0, slot_, why)) {
+                fn_ = thunk;
                 return;
             }
-        } else if constexpr (runtime_thunk_register<R, A...>() != reg_none) {
-            why = "a thunk made at run time serves only conventions whose function pointers are "
-                  "cdecl's or stdcall's";
-        } else if constexpr (CTYPES_DETAIL_RUNTIME_THUNKS) {
-            why = "a thunk made at run time takes only scalar parameters (at most five in "
-                  "integer registers; three on x64 Windows) and a result that is not a struct";
+            destroy_(std::exchange(record_, nullptr));
+            destroy_ = nullptr;
+            throw error(errc::no_callback_slot,
+                        "ctypes: cannot make a callback of type " + type_name<R(A...)>() +
+                            ": all " + std::to_string(thunks::pool::size) +
+                            " static thunks of this signature are in use by live callbacks, and "
+                            "no thunk can be made at run time (" +
+                            why +
+                            "); destroy unused callbacks or define CTYPES_CALLBACK_SLOTS to a "
+                            "larger number for the whole program (-DCTYPES_CALLBACK_SLOTS=256)");
         }
-        destroy_(std::exchange(record_, nullptr));
-        destroy_ = nullptr;
-        throw error(errc::no_callback_slot,
-                    "ctypes: cannot make a callback of type " + type_name<R(A...)>() + ": all " +
-                        std::to_string(pool::size) +
-                        " static thunks of this signature are in use by live callbacks, and no "
-                        "thunk can be made at run time (" +
-                        why +
-                        "); destroy unused callbacks or define CTYPES_CALLBACK_SLOTS to a larger "
-                        "number for the whole program (-DCTYPES_CALLBACK_SLOTS=256)");
     }
 
     void reset() noexcept {
         if (slot_ != no_slot) {
             destroy_(record_);
-            if (slot_ < pool::size)
-                pool::release(slot_);
-            else if constexpr (runtime_register != reg_none)
-                arena_for(runtime_register).release(slot_ - pool::size);
+            thunks::release(slot_);
         }
         fn_ = nullptr;
         record_ = nullptr;
@@ -593,89 +347,6 @@ template <class Sig, class Conv>
 struct callback_base_for<Sig, Conv, true> {
     using S = signature<Sig>;
     using type = callback_impl<Conv, typename S::result_type, typename S::argument_types>;
-};
-
-// --- the void* user-data adapter ---
-
-inline constexpr std::size_t find_user_data = static_cast<std::size_t>(-1);
-
-template <class T>
-inline constexpr bool is_user_data_pointer = std::is_same_v<std::remove_cv_t<T>, void *> ||
-                                             std::is_same_v<std::remove_cv_t<T>, const void *>;
-
-// The position of the one `void*` parameter, or sizeof...(A) when there is none or several.
-template <class... A>
-constexpr std::size_t user_data_position() {
-    constexpr bool is[] = {std::is_same_v<std::remove_cv_t<A>, void *>..., false};
-    std::size_t found = sizeof...(A), count = 0;
-    for (std::size_t i = 0; i < sizeof...(A); ++i)
-        if (is[i]) {
-            found = i;
-            ++count;
-        }
-    return count == 1 ? found : sizeof...(A);
-}
-
-template <std::size_t K, class... A>
-constexpr std::size_t resolve_user_data() {
-    if constexpr (K == find_user_data)
-        return user_data_position<A...>();
-    else if constexpr (K < sizeof...(A)) {
-        using T = std::tuple_element_t<K, std::tuple<A...>>;
-        return is_user_data_pointer<T> ? K : sizeof...(A);
-    } else
-        return sizeof...(A);
-}
-
-template <class F, class R, std::size_t K, class Tuple, std::size_t... I>
-constexpr bool invocable_without(std::index_sequence<I...>) {
-    return std::is_invocable_r_v<R, F &, std::tuple_element_t<(I < K ? I : I + 1), Tuple> &...>;
-}
-
-template <class F, std::size_t Index, class R, class... A>
-constexpr bool check_user_data_args(type_list<A...>, R *) {
-    constexpr std::size_t k = resolve_user_data<Index, A...>();
-    if constexpr (k == sizeof...(A)) {
-        static_assert(dependent_false<F>,
-                      "ctypes: with_user_data<Sig> needs exactly one void* parameter in Sig, "
-                      "through which C hands the user data back; when there are several, give the "
-                      "position: with_user_data<Sig, ctypes::cdecl_convention, N>");
-        return false;
-    } else {
-        constexpr bool ok =
-            !std::is_member_pointer_v<F> && invocable_without<F, R, k, std::tuple<A...>>(
-                                                std::make_index_sequence<sizeof...(A) - 1>{});
-        static_assert(ok, "ctypes: the callable given to with_user_data<Sig> must accept Sig's "
-                          "parameters without the void* user data, and return something "
-                          "convertible to Sig's result");
-        return ok;
-    }
-}
-
-template <class Sig, class Conv, std::size_t Index, class F>
-constexpr bool check_user_data() {
-    if constexpr (!validate_callback_signature<Sig, Conv>()) {
-        return false;
-    } else {
-        return check_user_data_args<F, Index>(
-            typename signature<Sig>::argument_types{},
-            static_cast<typename signature<Sig>::result_type *>(nullptr));
-    }
-}
-
-template <class Record, class R, std::size_t K, class... A>
-struct user_data_target {
-    static R invoke(A &...a) noexcept {
-        std::tuple<A &...> refs(a...);
-        Record &rec = *static_cast<Record *>(
-            const_cast<void *>(static_cast<const void *>(std::get<K>(refs))));
-        return call_without(rec, refs, std::make_index_sequence<sizeof...(A) - 1>{});
-    }
-    template <std::size_t... I>
-    static R call_without(Record &rec, std::tuple<A &...> &refs,
-                          std::index_sequence<I...>) noexcept {
-        return invoke_record<R>(rec, std::get<(I < K ? I : I + 1)>(refs)...);
-    }
 };
 
 } // namespace detail
@@ -757,112 +428,6 @@ using CFUNCTYPE = callback<Sig, cdecl_convention>;
 /// \see https://docs.python.org/3/library/ctypes.html#ctypes.WINFUNCTYPE
 template <class Sig>
 using WINFUNCTYPE = callback<Sig, stdcall_convention>;
-
-/// A callable passed to C as the `void*` user data of a callback that C hands back (qsort_r,
-/// sqlite3_exec, pthread_create): a fixed function pointer per callable type plus the context
-/// pointer, so no thunk slot and no indirection. Made by with_user_data().
-///
-/// Holds the callable (or a reference to it, when with_user_data() got an lvalue) and is
-/// neither copyable nor movable: user_data() is this object's address, which C keeps. Keep it
-/// alive as long as C may call get(). Exceptions and use_errno behave as for ctypes::callback.
-template <class Sig, class F, class Convention, std::size_t Index>
-class user_data_callback;
-
-/// \copydoc user_data_callback
-template <class R, class... A, class F, class Convention, std::size_t Index>
-class user_data_callback<R(A...), F, Convention, Index> {
-    using record = detail::callback_record<R, F>;
-
-public:
-    /// The C function pointer type.
-    using pointer = typename Convention::template pointer<R, A...>;
-    /// The position (from 0) of the `void*` parameter that carries user_data().
-    static constexpr std::size_t user_data_index = Index;
-
-    /// Use with_user_data() instead.
-    template <class G>
-    user_data_callback(G &&f, detail::fallback<R> fb, unsigned char bits)
-        : record_{std::forward<G>(f), fb, bits} {}
-    user_data_callback(const user_data_callback &) = delete;
-    user_data_callback &operator=(const user_data_callback &) = delete;
-
-    /// The function pointer to give C; the same for every object of this type. Throws nothing.
-    pointer get() const noexcept {
-        return &Convention::template thunk<detail::user_data_target<record, R, Index, A...>, R,
-                                           A...>;
-    }
-    /// The `void*` to give C along with get(); valid while this object lives. Throws nothing.
-    void *user_data() noexcept { return &record_; }
-
-private:
-    record record_;
-};
-
-namespace detail {
-template <class Stored, class Convention, std::size_t Index, class R, class F, class... A>
-auto make_user_data(F &&f, fallback<R> fb, call_flags flags, type_list<A...>) {
-    if constexpr (!std::is_function_v<std::remove_reference_t<F>>)
-        require_not_empty<R(A...)>(f);
-    return user_data_callback<R(A...), Stored, Convention, resolve_user_data<Index, A...>()>(
-        std::forward<F>(f), fb, callback_capture_bits<R(A...)>(flags));
-}
-} // namespace detail
-
-/// Adapts a callable to a C callback whose `void*` parameter hands back user data, with no thunk:
-/// pass `get()` as the function and `user_data()` as the data.
-///
-/// \tparam Sig the C callback's type, e.g. `int(const void*, const void*, void*)` for qsort_r;
-/// checked as for callback<Sig>.
-/// \tparam Convention cdecl_convention (default) or stdcall_convention.
-/// \tparam Index the position of the user-data parameter; found automatically when Sig has
-/// exactly one `void*` parameter, required otherwise (it may then also be a `const void*`).
-/// \param f invoked with Sig's parameters minus the user data. An lvalue is referred to (keep it
-/// alive), an rvalue is moved into the result.
-/// \param flags `use_errno` / `use_last_error`, as for ctypes::callback.
-/// \return a user_data_callback (not movable: bind it with `auto cb = with_user_data...`).
-/// \throws error (errc::empty_callable) for a null function pointer or empty std::function;
-/// error (errc::bad_flags) for rethrow_callbacks (an `rtld_*` flag does not compile);
-/// anything moving `f` in throws.
-/// \see ctypes passes a callback and `py_object` user data separately; this binds the two.
-/// \code
-/// int descending = 1;
-/// auto cmp = ctypes::with_user_data<int(const void *, const void *, void *)>(
-///     [&](const void *a, const void *b) { return compare(a, b) * descending; });
-/// qsort_r(values, count, sizeof(int), cmp.get(), cmp.user_data());
-/// \endcode
-template <class Sig, class Convention = cdecl_convention,
-          std::size_t Index = detail::find_user_data, class F>
-auto with_user_data(F &&f, call_flags flags = {}) {
-    if constexpr (detail::check_user_data<Sig, Convention, Index, std::decay_t<F>>()) {
-        using S = detail::signature<Sig>;
-        using R = typename S::result_type;
-        using stored = std::conditional_t<std::is_lvalue_reference_v<F> &&
-                                              !std::is_function_v<std::remove_reference_t<F>>,
-                                          F, std::decay_t<F>>;
-        return detail::make_user_data<stored, Convention, Index, R>(
-            std::forward<F>(f), detail::fallback<R>{}, flags, typename S::argument_types{});
-    }
-}
-
-/// As with_user_data(f, flags), returning `on_error.value` to C when `f` throws.
-template <class Sig, class Convention = cdecl_convention,
-          std::size_t Index = detail::find_user_data, class F, class V>
-auto with_user_data(F &&f, exception_result<V> on_error, call_flags flags = {}) {
-    if constexpr (detail::check_user_data<Sig, Convention, Index, std::decay_t<F>>()) {
-        using S = detail::signature<Sig>;
-        using R = typename S::result_type;
-        static_assert(!std::is_void_v<R>,
-                      "ctypes: on_exception(value) needs a callback that returns a value; a "
-                      "void callback returns nothing to C, leave the argument out");
-        using stored = std::conditional_t<std::is_lvalue_reference_v<F> &&
-                                              !std::is_function_v<std::remove_reference_t<F>>,
-                                          F, std::decay_t<F>>;
-        if constexpr (!std::is_void_v<R>)
-            return detail::make_user_data<stored, Convention, Index, R>(
-                std::forward<F>(f), detail::fallback<R>{R(on_error.value)}, flags,
-                typename S::argument_types{});
-    }
-}
 
 } // namespace ctypes
 
