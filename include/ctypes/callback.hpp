@@ -356,8 +356,11 @@ struct callback_base_for<Sig, Conv, true> {
 /// \tparam Sig the C function type `R(Args...)` the pointer has (optionally `noexcept`; not
 /// variadic, not a pointer type, R not a reference). Every parameter and the result must be
 /// FFI-safe, checked as for get<Sig>(); a static_assert names the first offender.
-/// \tparam Convention cdecl_convention (the default; also ctypes::CFUNCTYPE) or
-/// stdcall_convention (ctypes::WINFUNCTYPE; differs only on 32-bit x86).
+/// \tparam Convention cdecl_convention (the default; also ctypes::CFUNCTYPE),
+/// stdcall_convention (ctypes::WINFUNCTYPE; differs only on 32-bit x86), or a user-defined
+/// convention that supplies its thunk (see ctypes::policy); a static_assert says what to add to
+/// one that does not. Thunks made at run time serve conventions whose `pointer` is cdecl's or
+/// stdcall's; for others the static pool is all there is.
 ///
 /// Constructed from any callable invocable with `Args...` whose result converts to R: a free
 /// function, a stateless or capturing lambda, a function object, a std::function. The object

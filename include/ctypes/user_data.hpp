@@ -161,7 +161,8 @@ auto make_user_data(F &&f, fallback<R> fb, call_flags flags, type_list<A...>) {
 ///
 /// \tparam Sig the C callback's type, e.g. `int(const void*, const void*, void*)` for qsort_r;
 /// checked as for callback<Sig>.
-/// \tparam Convention cdecl_convention (default) or stdcall_convention.
+/// \tparam Convention cdecl_convention (default), stdcall_convention, or a user-defined
+/// convention that supplies its thunk (see ctypes::policy).
 /// \tparam Index the position of the user-data parameter; found automatically when Sig has
 /// exactly one `void*` parameter, required otherwise (it may then also be a `const void*`).
 /// \param f invoked with Sig's parameters minus the user data. An lvalue is referred to (keep it
