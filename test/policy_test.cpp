@@ -432,7 +432,7 @@ TEST_CASE("x86: the fixture's stdcall functions pop their arguments, cdecl ones 
     CHECK(callee_pops(as_void(c.get<double(trio, std::int8_t, double)>("c_24").address()), 6) == 0);
 }
 
-TEST_CASE("x86: a fastcall callback pops its stack argument, as fastcall does",
+TEST_CASE("x86: a fastcall callback pops its stack argument as fastcall does",
           "[policy][callback][x86]") {
     // One word on the stack (the third argument; the first two go in ECX and EDX): 4 bytes.
     int k = 1;
