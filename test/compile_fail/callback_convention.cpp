@@ -1,5 +1,5 @@
 // A callback with a user convention that supplies no thunk for C to call.
-// expect: ctypes: callback<Sig, Convention> needs a Convention that supplies its thunk: a static member function template .template <class Target, class R, class... A> static R thunk.A... a. noexcept . return Target::invoke.a....; .. declared with the convention's attribute, so that its address is a Convention::pointer<R, A...> .see ctypes::policy.
+// expect: ctypes: callback<Sig, Convention> needs a Convention that supplies its thunk: a static
 #include <ctypes/ctypes.hpp>
 struct fastcall_convention {
     template <class R, class... A>

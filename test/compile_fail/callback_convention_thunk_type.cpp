@@ -1,5 +1,5 @@
 // A user convention whose thunk is not a function of the convention's pointer type.
-// expect: ctypes: callback<Sig, Convention> needs a Convention that supplies its thunk: .* so that its address is a Convention::pointer<R, A...>
+// expect: supplies its thunk: .* so that its address is a Convention::pointer<R, A...> .see ctypes
 #include <ctypes/ctypes.hpp>
 struct by_reference_convention {
     template <class R, class... A>
