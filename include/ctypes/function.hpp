@@ -18,6 +18,7 @@
 #include "detail/config.hpp"
 #include "detail/loader.hpp"
 #include "detail/out_call.hpp"
+#include "detail/symbol_record.hpp"
 #include "detail/type_name.hpp"
 #include "errno.hpp"
 #include "flags.hpp"
@@ -29,6 +30,8 @@ namespace ctypes {
 
 template <class Policy>
 class basic_library;
+template <class Policy>
+class foreign_deleter;
 
 namespace detail {
 
@@ -91,7 +94,7 @@ public:
     R operator()(arg_t<A>... args, const X &...extra) const {
         if constexpr ((true && ... && !std::is_class_v<X>)) {
             if constexpr (!swaps_in_thunk) {
-                if (CTYPES_DETAIL_UNLIKELY(capture_ != 0))
+                if (CTYPES_DETAIL_UNLIKELY(record_->capture != 0))
                     return call_capturing(arg_converter<A>::convert(args)..., extra...);
             }
             if constexpr (std::is_void_v<R>) {
@@ -103,8 +106,9 @@ public:
                 if (CTYPES_DETAIL_UNLIKELY(callback_pending != 0))
                     rethrow_parked();
                 if constexpr (check::checks)
-                    apply_check<check>(result, name_,
-                                       swaps_in_thunk ? flags_of(capture_) : call_flags::none,
+                    apply_check<check>(result, record_->name,
+                                       swaps_in_thunk ? flags_of(record_->capture)
+                                                      : call_flags::none,
                                        arg_converter<A>::convert(args)..., extra...);
                 return result;
             }
@@ -123,12 +127,18 @@ public:
 
     /// The raw function pointer, valid while this object (or another handle on the same library)
     /// lives. Throws nothing.
-    pointer address() const noexcept { return swap_ ? swap_->target : ptr_; }
-    /// The symbol name it was looked up by. Throws nothing.
-    const std::string &name() const noexcept { return name_; }
+    pointer address() const noexcept {
+        if constexpr (swaps_in_thunk) {
+            if (record_ && record_->capture != 0)
+                return static_cast<const swap_record &>(*record_).target;
+        }
+        return ptr_;
+    }
+    /// The symbol name it was looked up by (empty for an empty function). Throws nothing.
+    const std::string &name() const noexcept { return record_ ? record_->name : no_name(); }
     /// Whether calls swap errno / last-error (use_errno, use_last_error). Every call rethrows
     /// what a callback parked during it, so rethrow_callbacks is never reported. Throws nothing.
-    call_flags flags() const noexcept { return flags_of(capture_); }
+    call_flags flags() const noexcept { return flags_of(record_ ? record_->capture : 0); }
     /// True unless default-constructed, moved from, or returned empty by an error_code lookup.
     explicit operator bool() const noexcept { return ptr_ != nullptr; }
 
@@ -142,20 +152,21 @@ private:
     CTYPES_DETAIL_COLD R call_capturing(A... args, X... extra) const {
         if constexpr (std::is_void_v<R>) {
             {
-                capture_scope scope(capture_);
+                capture_scope scope(record_->capture);
                 ptr_(args..., extra...);
             }
             if (callback_pending != 0)
                 rethrow_parked();
         } else {
             R result = [&] {
-                capture_scope scope(capture_);
+                capture_scope scope(record_->capture);
                 return ptr_(args..., extra...);
             }();
             if (callback_pending != 0)
                 rethrow_parked();
             if constexpr (check::checks)
-                apply_check<check>(result, name_, flags_of(capture_), args..., extra...);
+                apply_check<check>(result, record_->name, flags_of(record_->capture), args...,
+                                   extra...);
             return result;
         }
     }
@@ -164,52 +175,58 @@ private:
     // thunk that swaps errno around the real call: a callback<Sig> whose callable is the
     // foreign function, made at lookup. Then operator() tests nothing before the call, and every
     // function pays only the test of the pending byte after it (see bench/README.md). Variadic
-    // functions, and signatures no thunk can be made for at run time, test capture_ first.
+    // functions, and signatures no thunk can be made for at run time, test the capture bits
+    // first.
     static constexpr bool swaps_in_thunk =
         !Variadic && !std::is_reference_v<R> &&
         has_callback_thunk<convention, R, type_list<A...>>::value &&
         runtime_thunk_register_for<convention, R, A...>() != reg_none;
 
-    struct swap_thunk {
+    // The record of a function that calls through a swap thunk: the foreign function's own
+    // address (what address() reports) and the thunk, shared by every copy.
+    struct swap_record : symbol_record {
         pointer target;
         callback_impl<convention, R, type_list<A...>> thunk;
-        swap_thunk(pointer p, unsigned char capture)
-            : target(p), thunk([p](A... a) noexcept -> R { return p(a...); }, flags_of(capture)) {}
+        swap_record(pointer p, unsigned char capture, std::string name)
+            : symbol_record(std::move(name), capture), target(p),
+              thunk([p](A... a) noexcept -> R { return p(a...); }, flags_of(capture)) {}
     };
 
 protected:
     function_base() = default;
+    // One allocation: the record (with the swap thunk, for use_errno / use_last_error).
     function_base(pointer p, load_flags f, state_ptr s, std::string name)
-        : ptr_(p), capture_(capture_of(f)), state_(std::move(s)), name_(std::move(name)) {
+        : ptr_(p), state_(std::move(s)) {
+        const unsigned char capture = capture_of(f);
         if constexpr (swaps_in_thunk) {
-            if (capture_ != 0) {
-                swap_ = std::make_shared<const swap_thunk>(p, capture_);
-                ptr_ = swap_->thunk.get();
+            if (capture != 0) {
+                auto record = std::make_unique<swap_record>(p, capture, std::move(name));
+                ptr_ = record->thunk.get();
+                record_ = std::move(record);
+                return;
             }
         }
+        record_ = std::make_unique<symbol_record>(std::move(name), capture);
     }
     function_base(const function_base &) = default;
     function_base &operator=(const function_base &) = default;
     // A moved-from function is empty, as documented: bool(f) is false.
     function_base(function_base &&other) noexcept
-        : ptr_(std::exchange(other.ptr_, nullptr)), capture_(std::exchange(other.capture_, 0)),
-          swap_(std::move(other.swap_)), state_(std::move(other.state_)),
-          name_(std::move(other.name_)) {}
+        : ptr_(std::exchange(other.ptr_, nullptr)), state_(std::move(other.state_)),
+          record_(std::move(other.record_)) {}
     function_base &operator=(function_base &&other) noexcept {
         ptr_ = std::exchange(other.ptr_, nullptr);
-        capture_ = std::exchange(other.capture_, 0);
-        swap_ = std::move(other.swap_);
         state_ = std::move(other.state_);
-        name_ = std::move(other.name_);
+        record_ = std::move(other.record_);
         return *this;
     }
     ~function_base() = default;
 
+    // Three pointers (bench/README.md, memory): the call reads ptr_ alone, and record_ only
+    // for the capture test of a signature without a swap thunk or for a failed result check.
     pointer ptr_ = nullptr; // what operator() calls: the function, or its swap thunk
-    unsigned char capture_ = 0;
-    std::shared_ptr<const swap_thunk> swap_; // shared by copies; null without a swap thunk
-    state_ptr state_; // keeps the library mapped; never touched on the call path
-    std::string name_;
+    state_ptr state_;       // keeps the library mapped; never touched on the call path
+    record_ptr record_;     // name and capture bits (a swap_record with a thunk); shared by copies
 };
 
 struct invalid_function_base {}; // after a failed static_assert, keeps errors to that one
@@ -347,6 +364,8 @@ private:
 
     template <class P>
     friend class basic_library;
+    template <class P>
+    friend class foreign_deleter; // holds the library of the free function it keeps
     using base::base;
 };
 

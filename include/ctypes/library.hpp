@@ -146,7 +146,7 @@ public:
             throw load_error(errc::not_loaded, "ctypes: adopt() needs an open library handle, "
                                                "not a null one");
         basic_library lib;
-        auto state = std::make_shared<detail::library_state>();
+        auto state = std::make_unique<detail::library_state>();
         state->handle = handle;
         state->flags = flags;
         state->path = detail::native_loader::file_of(handle, std::string());
@@ -572,7 +572,7 @@ private:
                     err.text;
             return;
         }
-        auto state = std::make_shared<detail::library_state>();
+        auto state = std::make_unique<detail::library_state>();
         state->handle = handle;
         state->owned = !path.is_self() || detail::native_loader::self_is_owned();
         state->is_self = path.is_self();

@@ -26,7 +26,8 @@ class owned_ptr;
 ///
 /// The rule it enforces: memory is freed by the library that allocated it (its allocator may
 /// not be the one your program links), and that library stays loaded until then. The deleter
-/// holds a ctypes::function for the free, and so the library.
+/// holds the library and a record with the free function, shared by its copies: two pointers,
+/// so an owned_ptr is three (bench/README.md, memory).
 /// \tparam Policy the free function's calling convention and result check.
 /// \note The free is called as `void(void*)`; a free declared with another pointer parameter
 /// type or an ignored int result (`XFree`) is called the same way on every supported ABI.
@@ -39,50 +40,56 @@ public:
 
     /// An empty deleter: holds no library; an owned_ptr with it must stay null. Throws nothing.
     foreign_deleter() noexcept = default;
-    /// A deleter calling `free`. Throws nothing.
-    explicit foreign_deleter(free_function free) noexcept : free_(std::move(free)) {}
+    /// A deleter calling `free`; an empty `free` gives an empty deleter.
+    /// \throws std::bad_alloc (making the record); `free` is released first.
+    explicit foreign_deleter(free_function free) {
+        if (!free)
+            return;
+        // The record's function holds no library: the deleter does, so that use_count() counts
+        // every deleter, as it counts every function.
+        state_ = std::move(free.state_);
+        record_ = std::make_unique<const record>(std::move(free));
+    }
 
     /// Calls the free function on `p` (unique_ptr never calls it with null).
     /// \throws nothing for CDLL/WinDLL frees (a void function has no result to check).
     template <class T>
     void operator()(T *p) const {
-        free_(const_cast<void *>(static_cast<const volatile void *>(p)));
+        record_->free(const_cast<void *>(static_cast<const volatile void *>(p)));
     }
 
     /// Takes ownership of `p`, a pointer the same library allocated and that `free` releases
     /// (for example an out-parameter such as sqlite3_exec's error message). Null gives an
-    /// empty owner. \throws std::bad_alloc when copying the deleter fails; `p` is freed first,
-    /// so it never leaks.
+    /// empty owner. Throws nothing (copying the deleter counts two references).
     /// \code
     /// auto sqlite_free = sqlite.get_free("sqlite3_free");
     /// ctypes::owned_ptr<char> message = sqlite_free.own(errmsg);
     /// \endcode
     template <class T>
-    owned_ptr<T, Policy> own(T *p) const {
-        return owned_ptr<T, Policy>(p, copy_for(p));
+    owned_ptr<T, Policy> own(T *p) const noexcept {
+        return owned_ptr<T, Policy>(p, *this);
     }
 
-    /// The free function. Throws nothing.
-    const free_function &get() const noexcept { return free_; }
+    /// The free function: a copy, which keeps the library loaded as the deleter does (empty for
+    /// an empty deleter). Throws nothing.
+    free_function get() const noexcept {
+        if (!record_)
+            return free_function();
+        free_function f = record_->free;
+        f.state_ = state_;
+        return f;
+    }
     /// Whether it holds a free function. Throws nothing.
-    explicit operator bool() const noexcept { return static_cast<bool>(free_); }
-
-    /// \cond CTYPES_INTERNAL
-    // A copy of this deleter to own `p`; if the copy throws, `p` is freed before the rethrow.
-    template <class T>
-    foreign_deleter copy_for(T *p) const {
-        try {
-            return *this;
-        } catch (...) {
-            if (p)
-                (*this)(p);
-            throw;
-        }
-    }
-    /// \endcond
+    explicit operator bool() const noexcept { return static_cast<bool>(record_); }
 
 private:
-    free_function free_;
+    struct record : detail::counted_base {
+        free_function free; // holds no library (state_ is the deleter's)
+        explicit record(free_function f) noexcept : free(std::move(f)) {}
+    };
+
+    detail::state_ptr state_; // keeps the library mapped; one count per deleter
+    detail::counted_ptr<const record> record_;
 };
 
 /// A `std::unique_ptr` (it derives from one and adds no state) whose deleter calls the
@@ -180,12 +187,10 @@ public:
 
     /// Calls the allocating function and takes ownership of its result (null stays null).
     /// \param args as for ctypes::function::operator() of Sig.
-    /// \throws whatever the call throws, and std::bad_alloc (copying the deleter), in which
-    /// case the result has already been freed: it never leaks.
+    /// \throws whatever the call throws; once it returned, nothing (the result never leaks).
     template <class... X>
     result_type operator()(X &&...args) const {
-        auto p = allocate_(std::forward<X>(args)...);
-        return result_type(p, free_.copy_for(p));
+        return result_type(allocate_(std::forward<X>(args)...), free_);
     }
 
     /// The allocating function. Throws nothing.

@@ -5,11 +5,13 @@
 /// \file
 /// ctypes::variable: a handle on an exported data object (ctypes `in_dll`).
 
+#include <memory>
 #include <string>
 #include <type_traits>
 #include <utility>
 
 #include "detail/loader.hpp"
+#include "detail/symbol_record.hpp"
 #include "types.hpp"
 
 namespace ctypes {
@@ -82,12 +84,12 @@ public:
     /// Moves the handle; the moved-from handle is empty. Throws nothing.
     variable(variable &&other) noexcept
         : ptr_(std::exchange(other.ptr_, nullptr)), state_(std::move(other.state_)),
-          name_(std::move(other.name_)) {}
+          record_(std::move(other.record_)) {}
     /// \copydoc variable(variable&&)
     variable &operator=(variable &&other) noexcept {
         ptr_ = std::exchange(other.ptr_, nullptr);
         state_ = std::move(other.state_);
-        name_ = std::move(other.name_);
+        record_ = std::move(other.record_);
         return *this;
     }
     ~variable() = default;
@@ -98,20 +100,23 @@ public:
     pointer_ operator->() const noexcept { return ptr_; }
     /// The object's address, valid while this handle lives. Throws nothing.
     pointer_ get() const noexcept { return ptr_; }
-    /// The symbol name it was looked up by. Throws nothing.
-    const std::string &name() const noexcept { return name_; }
+    /// The symbol name it was looked up by (empty for an empty handle). Throws nothing.
+    const std::string &name() const noexcept { return record_ ? record_->name : detail::no_name(); }
     /// False for an empty handle. Throws nothing.
     explicit operator bool() const noexcept { return ptr_ != nullptr; }
 
 private:
     template <class P>
     friend class basic_library;
+    // One allocation: the name's record, shared by copies.
     variable(pointer_ p, detail::state_ptr s, std::string name)
-        : ptr_(p), state_(std::move(s)), name_(std::move(name)) {}
+        : ptr_(p), state_(std::move(s)),
+          record_(std::make_unique<detail::symbol_record>(std::move(name), 0)) {}
 
+    // Three pointers (bench/README.md, memory).
     pointer_ ptr_ = nullptr;
-    detail::state_ptr state_; // keeps the library mapped
-    std::string name_;
+    detail::state_ptr state_;   // keeps the library mapped
+    detail::record_ptr record_; // the name, for name()
 };
 
 } // namespace ctypes

@@ -10,16 +10,18 @@
 #else
 #include "posix/loader.hpp"
 #endif
+#include "counted.hpp"
 #include "own_symbols.hpp"
 
-#include <memory>
 #include <string>
 
 namespace ctypes::detail {
 
 // One open reference to a library. Library objects, functions, variables and owned pointers
-// share it; the last one to go gives the reference back to the loader.
-struct library_state {
+// share it (each holds one count, which basic_library::use_count() reports); the last one to go
+// gives the reference back to the loader. Nothing observes a state without owning a count, so
+// no weak reference is needed.
+struct library_state : counted_base {
     native_loader::handle_type handle = nullptr;
     bool owned = true;
     bool is_self = false; // the running program, which never leaves the process
@@ -40,7 +42,7 @@ struct library_state {
     }
 };
 
-using state_ptr = std::shared_ptr<const library_state>;
+using state_ptr = counted_ptr<const library_state>;
 
 } // namespace ctypes::detail
 
