@@ -59,10 +59,11 @@ int main() {
     std::printf("| type | sizeof (bytes) | note |\n|---|---:|---|\n");
     row("`int (*)(int, int)` (raw pointer)", sizeof(int (*)(int, int)), "the floor");
     row("`ctypes::function<int(int, int)>`", sizeof(ctypes::function<int(int, int)>),
-        "target 24: not yet attempted");
-    row("`ctypes::variable<int>`", sizeof(ctypes::variable<int>), "target 24: not yet attempted");
+        "target 24: address, library state, symbol record");
+    row("`ctypes::variable<int>`", sizeof(ctypes::variable<int>),
+        "target 24: address, library state, name record");
     row("`ctypes::owned_ptr<char>`", sizeof(ctypes::owned_ptr<char>),
-        "target 24: not yet attempted");
+        "target 24: pointer, library state, the free's record");
     row("`ctypes::callback<int(const void *, const void *)>`",
         sizeof(ctypes::callback<int(const void *, const void *)>), "");
     row("`ctypes::CDLL` (library)", sizeof(ctypes::CDLL), "");
@@ -75,8 +76,8 @@ int main() {
     std::printf("\n| object | heap bytes (operator new) |\n|---|---:|\n");
     std::printf("| `ctypes::CDLL{\"libz.so.1\"}`: the library's shared state | %zu |\n",
                 heap_bytes([] { return ctypes::CDLL{"libz.so.1"}; }));
-    std::printf("| of which `ctypes::detail::library_state` (sizeof; the rest is the shared_ptr "
-                "control block and the path's characters) | %zu |\n",
+    std::printf("| of which `ctypes::detail::library_state` (sizeof, its reference count "
+                "included; the rest is the path's characters) | %zu |\n",
                 sizeof(ctypes::detail::library_state));
     const ctypes::CDLL libz{"libz.so.1"};
     std::printf("| `libz.get<unsigned long(unsigned long, const unsigned char *, unsigned)>"
@@ -85,6 +86,9 @@ int main() {
                     return libz.get<unsigned long(unsigned long, const unsigned char *, unsigned)>(
                         "crc32");
                 }));
+    std::printf("| of which `ctypes::detail::symbol_record` (sizeof: the name, the capture bits) "
+                "| %zu |\n",
+                sizeof(ctypes::detail::symbol_record));
 #if CTYPES_BENCH_HAVE_BOOST_DLL
     std::printf(
         "| Boost.DLL `import<...>(\"libz.so.1\", \"crc32\")` (library and function) | %zu |\n",

@@ -140,6 +140,29 @@ TEST_CASE("functions are copyable and each copy keeps the library", "[function][
     CHECK(lib.use_count() == before + 2);
 }
 
+// Issue 14's target: an import table of hundreds of functions pays three pointers per entry
+// (24 bytes on 64-bit platforms): the address, the library's state and the symbol's record.
+TEST_CASE("function, variable and owned_ptr are three pointers each", "[function][memory]") {
+    STATIC_REQUIRE(sizeof(ctypes::function<int(int, int)>) == 3 * sizeof(void *));
+    STATIC_REQUIRE(sizeof(ctypes::function<int(const char *, ...)>) == 3 * sizeof(void *));
+    STATIC_REQUIRE(sizeof(ctypes::variable<int>) == 3 * sizeof(void *));
+    STATIC_REQUIRE(sizeof(ctypes::owned_ptr<char>) == 3 * sizeof(void *));
+    STATIC_REQUIRE(sizeof(ctypes::CDLL) == sizeof(void *));
+}
+
+TEST_CASE("copies of a use_errno function share its swap thunk and report the foreign address",
+          "[function][lifetime]") {
+    const auto &lib = shapes();
+    const auto plain = lib.get<int(int, int)>("add_i32");
+    const auto a = lib.get<int(int, int)>("add_i32", ctypes::use_errno);
+    const auto b = a;
+    CHECK(a.address() == plain.address());
+    CHECK(b.address() == plain.address());
+    CHECK(a.flags() == ctypes::use_errno);
+    CHECK(b.name() == "add_i32");
+    CHECK(b(2, 3) == 5);
+}
+
 TEST_CASE("a missing symbol is a symbol_error naming symbol and library", "[function][errors]") {
     const auto &lib = shapes();
     try {
