@@ -83,13 +83,8 @@ private:
         id.size = st.st_size;
         id.modified_s = static_cast<long long>(st.st_mtime);
         id.changed_s = static_cast<long long>(st.st_ctime);
-#if defined(__APPLE__)
-        id.modified_ns = st.st_mtimespec.tv_nsec;
-        id.changed_ns = st.st_ctimespec.tv_nsec;
-#else
         id.modified_ns = st.st_mtim.tv_nsec;
         id.changed_ns = st.st_ctim.tv_nsec;
-#endif
         return id;
     }
 
