@@ -233,7 +233,17 @@ using policy_for_t =
     std::conditional_t<stdcall_signature<Sig>::value,
                        policy<stdcall_convention, typename Policy::result_check>, Policy>;
 
-template <class Sig, class Policy, bool Valid = validate_signature<plain_signature_t<Sig>>()>
+// Sig's checks, then the policy's result check on its result type: one static_assert at most.
+template <class Sig, class Policy>
+constexpr bool validate_function() {
+    if constexpr (!validate_signature<plain_signature_t<Sig>>())
+        return false;
+    else
+        return validate_result_check<typename policy_for_t<Sig, Policy>::result_check,
+                                     typename signature<plain_signature_t<Sig>>::result_type>();
+}
+
+template <class Sig, class Policy, bool Valid = validate_function<Sig, Policy>()>
 struct function_base_for {
     using type = invalid_function_base;
 };
