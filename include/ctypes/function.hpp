@@ -87,7 +87,7 @@ public:
     /// call returned, before the result check; then whatever the policy's result check throws
     /// (hresult_error for OleDLL); nothing else. Calling an empty function is undefined
     /// behaviour.
-    template <class... X, bool V = Variadic, std::enable_if_t<V || sizeof...(X) == 0, int> = 0>
+    template <class... X, extra_arguments_t<Variadic, X...> = 0>
     R operator()(arg_t<A>... args, const X &...extra) const {
         if constexpr ((true && ... && !std::is_class_v<X>)) {
             if constexpr (!swaps_in_thunk) {

@@ -346,7 +346,7 @@ class checked_base<Fn, Check, R, type_list<P...>, type_list<In...>, Variadic> {
 public:
     /// Calls the function, then the check. \throws what the function's policy and the check
     /// throw.
-    template <class... X, bool V = Variadic, std::enable_if_t<V || sizeof...(X) == 0, int> = 0>
+    template <class... X, detail::extra_arguments_t<Variadic, X...> = 0>
     auto operator()(arg_t<In>... args, const X &...extra) const {
         const auto run_check = [&](const auto &...result) {
             const call_context context(fn_.name(), fn_.flags());

@@ -68,10 +68,6 @@ class variable {
 public:
     /// The type of the exported object.
     using element_type = T;
-    /// \cond CTYPES_INTERNAL
-    // Naming the check in a member type runs it when the class is instantiated.
-    using validated_ = std::integral_constant<bool, detail::validate_object_type<T>()>;
-    /// \endcond
 
     /// An empty handle; `bool(v)` is false and dereferencing it is undefined. Throws nothing.
     variable() = default;
@@ -104,6 +100,10 @@ public:
     explicit operator bool() const noexcept { return ptr_ != nullptr; }
 
 private:
+    // Naming the check in a member type runs it when the class is instantiated; basic_library
+    // reads it to skip the lookup of a rejected T.
+    using validated_ = std::integral_constant<bool, detail::validate_object_type<T>()>;
+
     template <class P>
     friend class basic_library;
     variable(pointer_ p, detail::state_ptr s, std::string name)
