@@ -8,8 +8,8 @@
 // as windows/inspect.hpp and macos/inspect.hpp.
 
 #include <cstdlib>
-#include <algorithm>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <dlfcn.h>
@@ -125,8 +125,9 @@ inline std::string missing_dependency(const std::string &name, const std::string
         if (depth > 16 || objects >= 256 || ::stat(object.c_str(), &st) != 0)
             return false;
         const std::pair<dev_t, ino_t> id{st.st_dev, st.st_ino};
-        if (std::find(seen.begin(), seen.end(), id) != seen.end())
-            return false;
+        for (const auto &visited : seen)
+            if (visited == id)
+                return false;
         seen.push_back(id);
         ++objects;
         const elf_file::dynamic_info info = elf_file::read_dynamic_file(object);
@@ -159,10 +160,10 @@ inline std::string missing_dependency(const std::string &name, const std::string
                     continue;
                 }
             }
-            const auto memo =
-                std::find_if(resolved.begin(), resolved.end(),
-                             [&](const auto &entry) { return entry.first == needed; });
-            if (memo != resolved.end())
+            bool memo = false;
+            for (const auto &entry : resolved)
+                memo = memo || entry.first == needed;
+            if (memo)
                 continue; // resolved (and walked) once already, as the loader reuses it
             resolved.emplace_back(needed, search::resolve(needed, rpath, runpath, cache,
                                                           info.elf_class, info.machine, budget));
