@@ -211,7 +211,7 @@ protected:
     std::string name_;
 };
 
-struct invalid_function_base {}; // after a failed static_assert, keeps errors to that one
+struct invalid_function_base : rejected {}; // after a failed static_assert: that error only
 
 // The check of a function made from an address: not null; what it is called in error messages
 // is the address in hex.

@@ -520,7 +520,7 @@ private:
     function<Sig, FnPolicy> get(symbol_name name, ctypes::call_flags call_flags,
                                 std::error_code &ec, std::string *message) const {
         using fn = function<Sig, FnPolicy>;
-        if constexpr (std::is_base_of_v<detail::invalid_function_base, fn>) {
+        if constexpr (detail::is_rejected_v<fn>) {
             return fn(); // a static_assert already said what is wrong with Sig
         } else {
             void *p = detail::resolve(
@@ -578,7 +578,7 @@ private:
 
     template <class T>
     variable<T> var(symbol_name name, std::error_code &ec, std::string *message) const {
-        if constexpr (!variable<T>::validated_::value) {
+        if constexpr (detail::is_rejected_v<variable<T>>) {
             return variable<T>(); // a static_assert already said what is wrong with T
         } else {
             void *p =

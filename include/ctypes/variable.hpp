@@ -59,7 +59,7 @@ constexpr bool validate_object_type() {
 /// const char *first = (*env)[0];
 /// \endcode
 template <class T>
-class variable {
+class variable : detail::accepted_if_t<detail::validate_object_type<T>()> {
     // The pointer and reference types are spelled so that a rejected T (a reference, void)
     // reports only the static_assert, not errors of its own.
     using pointer_ = std::add_pointer_t<std::remove_reference_t<T>>;
@@ -100,10 +100,6 @@ public:
     explicit operator bool() const noexcept { return ptr_ != nullptr; }
 
 private:
-    // Naming the check in a member type runs it when the class is instantiated; basic_library
-    // reads it to skip the lookup of a rejected T.
-    using validated_ = std::integral_constant<bool, detail::validate_object_type<T>()>;
-
     template <class P>
     friend class basic_library;
     variable(pointer_ p, detail::state_ptr s, std::string name)
