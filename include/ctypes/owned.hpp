@@ -190,7 +190,7 @@ public:
     /// \throws whatever the call throws; once it returned, nothing (the result never leaks).
     template <class... X>
     result_type operator()(X &&...args) const {
-        return result_type(allocate_(std::forward<X>(args)...), free_);
+        return free_.own(allocate_(std::forward<X>(args)...));
     }
 
     /// The allocating function. Throws nothing.
