@@ -165,9 +165,10 @@ private:
     // foreign function, made at lookup. Then operator() tests nothing before the call, and every
     // function pays only the test of the pending byte after it (see bench/README.md). Variadic
     // functions, and signatures no thunk can be made for at run time, test capture_ first.
-    static constexpr bool swaps_in_thunk = !Variadic && is_callback_convention<convention> &&
-                                           !std::is_reference_v<R> &&
-                                           runtime_thunk_register<R, A...>() != reg_none;
+    static constexpr bool swaps_in_thunk =
+        !Variadic && !std::is_reference_v<R> &&
+        has_callback_thunk<convention, R, type_list<A...>>::value &&
+        runtime_thunk_register_for<convention, R, A...>() != reg_none;
 
     struct swap_thunk {
         pointer target;

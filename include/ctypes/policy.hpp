@@ -26,6 +26,15 @@ struct cdecl_convention {
     /// The function pointer type for `R(A..., ...)`.
     template <class R, class... A>
     using variadic_pointer = R (*)(A..., ...);
+    /// The entry point C calls in a callback of this convention (ctypes::callback,
+    /// with_user_data()): passes its arguments to `Target::invoke`. One instantiation per
+    /// callable type or pool thunk; see ctypes::policy for a user convention's own.
+    /// \tparam Target the library's: a type with `static R invoke(A &...) noexcept`.
+    /// \return what Target::invoke returns. Throws nothing.
+    template <class Target, class R, class... A>
+    static R thunk(A... a) noexcept {
+        return Target::invoke(a...);
+    }
 };
 
 /// The Win32 API convention: the callee pops the arguments. It differs from cdecl only on 32-bit
@@ -50,6 +59,14 @@ struct stdcall_convention {
     /// The function pointer type for `R(A..., ...)`: always cdecl.
     template <class R, class... A>
     using variadic_pointer = R (*)(A..., ...);
+    /// The entry point C calls in a callback of this convention (ctypes::WINFUNCTYPE,
+    /// with_user_data()), stdcall on 32-bit x86: passes its arguments to `Target::invoke`.
+    /// \tparam Target the library's: a type with `static R invoke(A &...) noexcept`.
+    /// \return what Target::invoke returns. Throws nothing.
+    template <class Target, class R, class... A>
+    static R CTYPES_DETAIL_STDCALL thunk(A... a) noexcept {
+        return Target::invoke(a...);
+    }
 };
 
 /// Result check that returns results as they are (ctypes' default `restype` handling).
@@ -86,6 +103,15 @@ struct hresult_check {
 /// stack (each rounded up to 4 bytes). A lookup tries the plain name first, then `decorate`'s
 /// name; a decorated export with another N is reported as errc::argument_size_mismatch.
 /// Elsewhere (64-bit Windows, ELF, Mach-O) only the plain name is looked up.
+/// For callbacks (ctypes::callback, with_user_data()) the convention supplies the entry point C
+/// calls, with its attribute: a static member function template
+/// `template <class Target, class R, class... A> static R thunk(A... a) noexcept` whose body is
+/// `return Target::invoke(a...);` and whose address is a `pointer<R, A...>`; a convention without
+/// one cannot make callbacks (a static_assert at callback<Sig, Convention> says what to write).
+/// The library instantiates it once per callable type and once per thunk of its static pool
+/// (CTYPES_CALLBACK_SLOTS). Thunks written at run time, for callables with state beyond the pool,
+/// serve a convention whose `pointer` is cdecl's or stdcall's; for any other (fastcall on 32-bit
+/// x86) the static pool is all there is, and a callback beyond it throws errc::no_callback_slot.
 /// \code
 /// struct fastcall_convention {
 ///     template <class R, class... A>
@@ -94,6 +120,10 @@ struct hresult_check {
 ///     using variadic_pointer = R (*)(A..., ...);
 ///     static std::string decorate(const std::string &name, std::size_t argument_bytes) {
 ///         return "@" + name + "@" + std::to_string(argument_bytes); // @fast_12@12
+///     }
+///     template <class Target, class R, class... A> // what C calls in a callback
+///     static R __attribute__((fastcall)) thunk(A... a) noexcept {
+///         return Target::invoke(a...);
 ///     }
 /// };
 /// \endcode
