@@ -81,17 +81,32 @@ struct hresult_check {
     /// True: every result goes through check().
     static constexpr bool checks = true;
     /// \tparam R the declared result type: a 32-bit signed integer (HRESULT is `long` on Windows,
-    /// `int32_t` on Linux ports).
+    /// `int32_t` on Linux ports); any other type does not compile, at get<Sig>() already.
     /// \throws hresult_error when `result < 0`, naming `function`.
     template <class R>
     static void check(const R &result, const std::string &function) {
-        static_assert(std::is_integral_v<R> && std::is_signed_v<R> && sizeof(R) == 4,
-                      "ctypes: an HRESULT-checked function must return HRESULT, a 32-bit signed "
-                      "integer; declare the result as long (Windows) or std::int32_t");
         if (result < 0)
             throw hresult_error(static_cast<std::int32_t>(result), function);
     }
 };
+
+namespace detail {
+// Fires, when get<Sig>() or function<Sig> names the function type, the static_assert of a result
+// check that cannot take the result type R (a void result is never checked); true when nothing is
+// wrong. The checks of result_check.hpp say so at the first call instead, where the form of a
+// user's callable is known.
+template <class Check, class R>
+constexpr bool validate_result_check() {
+    if constexpr (std::is_same_v<Check, hresult_check> && !std::is_void_v<R>) {
+        constexpr bool ok = std::is_integral_v<R> && std::is_signed_v<R> && sizeof(R) == 4;
+        static_assert(ok, "ctypes: an HRESULT-checked function must return HRESULT, a 32-bit "
+                          "signed integer; declare the result as long (Windows) or std::int32_t");
+        return ok;
+    } else {
+        return true;
+    }
+}
+} // namespace detail
 
 /// A policy from a calling convention and a result check.
 /// \tparam Convention cdecl_convention, stdcall_convention, or a type with the same members:
