@@ -920,15 +920,44 @@ public:
     /// after a variadic function's declared parameters are passed with their own C types, after
     /// the default promotions. \throws as operator().
     value call(const std::vector<value> &args) const {
-        const std::size_t n = args.size();
-        check_call(n);
-        std::vector<detail::dynamic::arg_slot> slots(n ? n : 1);
-        std::vector<void *> where(n ? n : 1);
-        std::vector<ffi_type *> types(n ? n : 1);
+        return call(args.data(), args.size());
+    }
+
+    /// The span form of call(const std::vector<value> &), for an interpreter that keeps its
+    /// arguments in its own array: `count` values from `args` (which may be null when `count`
+    /// is 0), each checked against its parameter's C type (the kind, the range of an integer,
+    /// a record's size) with the same messages as operator(), the count against the declared
+    /// parameters. Allocates nothing for up to 16 arguments. The values must live for the call.
+    /// \throws as operator(): error (std::errc::invalid_argument) naming the function and the
+    /// parameter, before anything is called.
+    /// \code
+    /// ctypes::value args[2] = {ctypes::value::of(2), ctypes::value::of(3)};
+    /// int five = add.call(args, 2).as<int>();
+    /// \endcode
+    value call(const value *args, std::size_t count) const {
+        check_call(count);
+        constexpr std::size_t small = 16;
+        detail::dynamic::arg_slot slot_buf[small];
+        void *where_buf[small];
+        ffi_type *type_buf[small];
+        std::unique_ptr<detail::dynamic::arg_slot[]> slot_heap;
+        std::unique_ptr<void *[]> where_heap;
+        std::unique_ptr<ffi_type *[]> type_heap;
+        detail::dynamic::arg_slot *slots = slot_buf;
+        void **where = where_buf;
+        ffi_type **types = type_buf;
+        if (count > small) {
+            slot_heap.reset(new detail::dynamic::arg_slot[count]);
+            where_heap.reset(new void *[count]);
+            type_heap.reset(new ffi_type *[count]);
+            slots = slot_heap.get();
+            where = where_heap.get();
+            types = type_heap.get();
+        }
         const detail::dynamic::call_site at{*sig_->type, name_};
-        for (std::size_t i = 0; i < n;)
+        for (std::size_t i = 0; i < count;)
             convert_one(args[i], slots[i], where[i], types[i], at, i);
-        return invoke(where.data(), types.data(), n);
+        return invoke(where, types, count);
     }
 
     /// The raw address of the function. Throws nothing.
@@ -1392,7 +1421,11 @@ private:
         const auto &t = *sig_->type;
         ffi_cif variadic_cif;
         ffi_cif *cif = const_cast<ffi_cif *>(&sig_->cif);
-        if (t.variadic) {
+        if (t.variadic && sig_->variadic)
+            if (ffi_cif *kept = sig_->variadic->find(static_cast<unsigned>(fixed),
+                                                     static_cast<unsigned>(n), sig_->result, types))
+                cif = kept;
+        if (t.variadic && cif == &sig_->cif) {
             const ffi_status st =
                 ffi_prep_cif_var(&variadic_cif, FFI_DEFAULT_ABI, static_cast<unsigned>(fixed),
                                  static_cast<unsigned>(n), sig_->result, types);
@@ -1497,6 +1530,8 @@ inline std::shared_ptr<prepared_signature> prepare(const type_ptr &fn, ffi_abi a
         throw_invalid("ctypes: cannot declare '" + name + "': libffi refuses the signature (" +
                       ffi_status_name(real) + ")");
     sig->fast = fast_call_suits(*fn) && abi == FFI_DEFAULT_ABI;
+    if (fn->variadic)
+        sig->variadic = std::make_unique<variadic_cifs>();
     sig->plain = !fn->variadic && sig->expanded.size() == fn->params.size();
     for (std::size_t j = 0; j < fn->params.size(); ++j) {
         param_plan pp = plan_parameter(*fn->params[j]);

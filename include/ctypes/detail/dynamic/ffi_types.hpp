@@ -9,9 +9,12 @@
 
 #include <ffi.h>
 
+#include <algorithm>
+#include <atomic>
 #include <cstddef>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -192,6 +195,57 @@ private:
 };
 
 // A function type prepared for ffi_call: its cif and the ffi_types it refers to.
+// The cifs of a variadic function's calls, one per shape of its arguments (the ffi_types of
+// the declared ones and of the promoted extra ones), prepared on the first call of that shape
+// and kept: a small fixed table, filled under a lock and read without one (an entry is complete
+// before `used_` counts it, stored with release and loaded with acquire).
+class variadic_cifs {
+public:
+    static constexpr std::size_t capacity = 8;       // shapes kept per function
+    static constexpr std::size_t max_arguments = 16; // longer calls prepare their own cif
+
+    // The cif for a call of these `n` argument types (`fixed` of them declared), or nullptr
+    // when the table is full, the call longer than max_arguments, or libffi refuses (the caller
+    // then prepares its own, which reports the error).
+    ffi_cif *find(unsigned fixed, unsigned n, ffi_type *result, ffi_type *const *types) {
+        std::size_t used = used_.load(std::memory_order_acquire);
+        if (ffi_cif *c = scan(used, n, types))
+            return c;
+        if (n > max_arguments)
+            return nullptr;
+        const std::lock_guard<std::mutex> hold(lock_);
+        const std::size_t now = used_.load(std::memory_order_relaxed);
+        if (ffi_cif *c = now == used ? nullptr : scan(now, n, types))
+            return c;
+        if (now == capacity)
+            return nullptr;
+        entry &e = entries_[now];
+        e.n = n;
+        std::copy(types, types + n, e.types);
+        if (ffi_prep_cif_var(&e.cif, FFI_DEFAULT_ABI, fixed, n, result, e.types) != FFI_OK)
+            return nullptr;
+        used_.store(now + 1, std::memory_order_release);
+        return &e.cif;
+    }
+
+private:
+    struct entry {
+        unsigned n = 0;
+        ffi_type *types[max_arguments] = {};
+        ffi_cif cif{};
+    };
+    ffi_cif *scan(std::size_t used, unsigned n, ffi_type *const *types) noexcept {
+        for (std::size_t i = 0; i < used; ++i)
+            if (entries_[i].n == n && std::equal(types, types + n, entries_[i].types))
+                return &entries_[i].cif;
+        return nullptr;
+    }
+
+    std::mutex lock_;
+    std::atomic<std::size_t> used_{0};
+    entry entries_[capacity];
+};
+
 struct prepared_signature {
     type_ptr type; // the function type
     ffi_layout layout;
@@ -211,6 +265,8 @@ struct prepared_signature {
     const c_type *result_interned = nullptr; // the result type's shared copy, if a scalar
     unsigned char fast_vectors = 0;          // fast path: vector registers loaded (0, 2, 8)
     bool plain = false;
+    // A variadic function's cifs, per shape of the call's arguments.
+    std::unique_ptr<variadic_cifs> variadic;
 };
 
 // libffi up to 3.4.6 (fixed by its pull request 848) corrupts the first SSE argument register on
