@@ -1112,16 +1112,23 @@ private:
         if (lane_.rejected() == key || !sig_ || !fn_)
             return false;
         const detail::dynamic::c_type &t = *sig_->type;
-        bool ok = check_ == nullptr && !t.variadic && t.params.size() == sizeof...(X) &&
-                  sig_->expanded.size() == sig_->params.size() &&
-                  (!fast_ || lane_fast_types<R, X...>)&&lane_returns<R, value>(
-                      *t.target, sig_->result_form, fast_);
+        constexpr bool registers = lane_fast_types<R, X...>;
+        const std::size_t fixed = t.params.size();
+        bool ok =
+            check_ == nullptr &&
+            (t.variadic ? fixed <= sizeof...(X) && sizeof...(X) <= variadic_cifs::max_arguments
+                        : fixed == sizeof...(X)) &&
+            sig_->expanded.size() == sig_->params.size() && (!fast_ || registers) &&
+            lane_returns<R, value>(*t.target, sig_->result_form, fast_);
         std::size_t k = 0;
-        ((ok = ok && lane_takes<X>(*t.params[k], sig_->plan[k], fast_), ++k), ...);
+        // The arguments after `...` are typed from X alone (lane_promote).
+        ((ok = ok && (k < fixed ? lane_takes<X>(*t.params[k], sig_->plan[k], fast_)
+                                : is_lane_register<X>),
+          ++k),
+         ...);
         (void)k;
         if (ok)
-            lane_.set(fast_ && capture_ == 0 && lane_fast_types<R, X...> ? key
-                                                                         : lane_key<1, R, X...>());
+            lane_.set(fast_ && capture_ == 0 && registers ? key : lane_key<1, R, X...>());
         else
             lane_.reject(key);
         return ok;
@@ -1170,16 +1177,52 @@ private:
 #endif
         void *slots[n ? n : 1];
         void *where[n ? n : 1];
-        std::size_t k = 0;
-        ((where[k] = lane_address(args, slots[k]), ++k), ...);
-        (void)k;
+        ffi_cif *cif = const_cast<ffi_cif *>(&sig_->cif);
+        if (CTYPES_DETAIL_UNLIKELY(sig_->variadic != nullptr)) {
+            // The declared arguments as they lie, the others promoted; the cif of this shape.
+            arg_slot promoted[n ? n : 1];
+            ffi_type *types[n ? n : 1] = {};
+            const std::size_t fixed = sig_->params.size();
+            std::size_t j = 0;
+            const auto put = [&](const auto &x) {
+                using Y = std::remove_cv_t<std::remove_reference_t<decltype(x)>>;
+                if (j < fixed) {
+                    where[j] = lane_address(x, slots[j]);
+                    types[j] = sig_->params[j];
+                } else if constexpr (is_lane_register<Y>) {
+                    types[j] = lane_promote<Y>(x, promoted[j], where[j]);
+                } else {
+                    types[j] = nullptr; // not admitted (lane_admits)
+                }
+                ++j;
+            };
+            (put(args), ...);
+            (void)put;
+            cif = sig_->variadic->find(static_cast<unsigned>(fixed), static_cast<unsigned>(n),
+                                       sig_->result, types);
+            if (!cif) { // the table is full: the checked path, which prepares its own
+                if constexpr (std::is_void_v<R>)
+                    return (void)general_call(args...);
+                else if constexpr (std::is_same_v<R, value>)
+                    return general_call(args...);
+                else
+                    return general_call(args...).template as<R>();
+            }
+        } else {
+            std::size_t k = 0;
+            ((where[k] = lane_address(args, slots[k]), ++k), ...);
+            (void)k;
+        }
         (void)slots;
         if constexpr (std::is_same_v<R, value>) {
-            if (result_.form == arg_form::other && !result_.is_void)
-                return call_engine(where, nullptr, n, n); // a record, a long double
+            if (result_.form == arg_form::other && !result_.is_void) { // a record, ...
+                if (CTYPES_DETAIL_UNLIKELY(sig_->variadic != nullptr))
+                    return general_call(args...);
+                return call_engine(where, nullptr, n, n);
+            }
             alignas(16) unsigned char ret[16];
             captured([&] {
-                ffi_call(const_cast<ffi_cif *>(&sig_->cif), FFI_FN(fn_), ret, where);
+                ffi_call(cif, FFI_FN(fn_), ret, where);
                 return 0;
             });
             return lane_result<value>(result_image(ret));
@@ -1188,7 +1231,7 @@ private:
             constexpr std::size_t size = sizeof(std::conditional_t<std::is_void_v<R>, char, R>);
             alignas(16) unsigned char ret[size <= 16 ? 16 : (size + 15) / 16 * 16];
             captured([&] {
-                ffi_call(const_cast<ffi_cif *>(&sig_->cif), FFI_FN(fn_), ret, where);
+                ffi_call(cif, FFI_FN(fn_), ret, where);
                 return 0;
             });
             if constexpr (std::is_void_v<R>) {
@@ -1196,7 +1239,16 @@ private:
             } else if constexpr (std::is_integral_v<R> || std::is_enum_v<R> ||
                                  std::is_pointer_v<R> || std::is_same_v<R, float> ||
                                  std::is_same_v<R, double>) {
-                return lane_result<R>(result_image(ret));
+                // The C result's form is known from R (lane_returns): an integer widened to
+                // an ffi_arg, a pointer, a float or a double.
+                using image = std::conditional_t<
+                    std::is_same_v<R, float>, std::uint32_t,
+                    std::conditional_t<
+                        std::is_same_v<R, double>, std::uint64_t,
+                        std::conditional_t<std::is_pointer_v<R>, std::uintptr_t, ffi_arg>>>;
+                image bits;
+                std::memcpy(&bits, ret, sizeof bits);
+                return lane_result<R>(static_cast<std::uint64_t>(bits));
             } else { // long double, a record
                 R out;
                 std::memcpy(static_cast<void *>(&out), ret, sizeof(R));

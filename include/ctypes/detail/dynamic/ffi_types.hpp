@@ -12,10 +12,12 @@
 #include <algorithm>
 #include <atomic>
 #include <cstddef>
+#include <cstring>
 #include <map>
 #include <memory>
 #include <mutex>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 #include "c_type.hpp"
@@ -316,6 +318,39 @@ inline std::vector<unsigned char> split_for_libffi(const c_type &fn) {
     (void)fn;
 #endif
     return split;
+}
+
+// A lane argument after `...` (call_plan.hpp's lane), promoted as C's default promotions do
+// from its C++ type: its ffi_type, and where libffi reads it (the argument itself, or `s`).
+template <class X>
+ffi_type *lane_promote(const X &x, arg_slot &s, void *&where) noexcept {
+    where = &s;
+    if constexpr (std::is_enum_v<X>) {
+        return lane_promote(static_cast<std::underlying_type_t<X>>(x), s, where);
+    } else if constexpr (std::is_integral_v<X> &&
+                         (sizeof(X) < sizeof(int) || std::is_same_v<X, bool>)) {
+        const int v = static_cast<int>(x); // NOLINT: C's promotion keeps the sign
+        std::memcpy(s.bytes, &v, sizeof v);
+        return &ffi_type_sint;
+    } else if constexpr (std::is_integral_v<X>) {
+        where = const_cast<void *>(static_cast<const void *>(&x));
+        return ffi_layout::integer(sizeof(X), std::is_signed_v<X>);
+    } else if constexpr (std::is_same_v<X, float>) {
+        const double v = x;
+        std::memcpy(s.bytes, &v, sizeof v);
+        return &ffi_type_double;
+    } else if constexpr (std::is_same_v<X, double>) {
+        where = const_cast<void *>(static_cast<const void *>(&x));
+        return &ffi_type_double;
+    } else {
+        void *p = nullptr;
+        where = lane_address(x, p);
+        if (where == &p) { // not the argument itself: a pointer computed from it
+            s.p = p;
+            where = &s;
+        }
+        return &ffi_type_pointer;
+    }
 }
 
 inline const char *ffi_status_name(ffi_status s) noexcept {
