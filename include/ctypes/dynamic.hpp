@@ -830,11 +830,14 @@ result_checker checker_for(const c_type &result, const std::string &name) {
 /// and `restype`), made by basic_library::get_dynamic().
 ///
 /// Copyable; every copy keeps the library mapped (Guarantee 3). Calls go through libffi with a
-/// call interface (cif) prepared once, at lookup (a variadic call prepares one per call for the
-/// arguments it is given), or through the fast path (uses_fast_path()). For a signature of
-/// scalars and pointers the lookup also plans each parameter's conversion, so a call of plain
-/// numbers, pointers and strings is checked with a few comparisons; call<R>() then reads the
-/// result straight into R. Calling from many threads at once is safe.
+/// call interface (cif) prepared once, at lookup (a variadic function keeps one per shape of
+/// its calls' arguments, up to eight shapes, prepared on first use), or through the fast path
+/// (uses_fast_path()). For a signature of scalars and pointers the lookup also plans each
+/// parameter's conversion, so a call of plain numbers, pointers and strings is checked with a
+/// few comparisons; call<R>() then reads the result straight into R. Argument and result types
+/// that need no check of the values are validated once and remembered (see call<R>()).
+/// Calling from many threads at once is safe; a copy starts with the original's remembered
+/// types and then keeps its own.
 /// \see
 /// https://docs.python.org/3/library/ctypes.html#specifying-the-required-argument-types-function-prototypes
 /// \code
