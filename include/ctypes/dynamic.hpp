@@ -268,15 +268,18 @@ public:
     /// Copies the bytes (and shares the C type). 	hrows std::bad_alloc for a record of more
     /// than 32 bytes.
     value(const value &o) : type_(o.type_), keep_(o.keep_) {
-        if (o.heap_)
+        if (o.heap_) {
             heap_.reset(new unsigned char[heap_size()]);
-        std::memcpy(raw(), o.data(), size());
+            std::memcpy(heap_.get(), o.heap_.get(), size());
+        } else {
+            std::memcpy(inline_, o.inline_, sizeof inline_);
+        }
     }
     /// Moves the bytes; the moved-from value is void. Throws nothing.
     value(value &&o) noexcept
         : type_(o.type_), keep_(std::move(o.keep_)), heap_(std::move(o.heap_)) {
-        if (!heap_)
-            std::memcpy(inline_, o.inline_, size());
+        if (!heap_) // the whole buffer: a fixed size is two moves, not a call of memcpy
+            std::memcpy(inline_, o.inline_, sizeof inline_);
         o.type_ = nullptr;
     }
     /// \copydoc value(const value &)
@@ -292,7 +295,7 @@ public:
             keep_ = std::move(o.keep_);
             heap_ = std::move(o.heap_);
             if (!heap_)
-                std::memcpy(inline_, o.inline_, size());
+                std::memcpy(inline_, o.inline_, sizeof inline_);
             o.type_ = nullptr;
         }
         return *this;
@@ -1443,7 +1446,12 @@ private:
     value result_value(std::uint64_t bits) const {
         if (sig_->result_form.is_void)
             return value();
-        value v = sig_->result_interned ? value(sig_->result_interned) : value(sig_->type->target);
+        if (sig_->result_interned) {
+            value v(sig_->result_interned);
+            detail::dynamic::store_result(sig_->result_form, bits, v.raw());
+            return v;
+        }
+        value v(sig_->type->target);
         detail::dynamic::store_result(sig_->result_form, bits, v.raw());
         return v;
     }
