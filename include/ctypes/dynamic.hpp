@@ -1246,7 +1246,11 @@ private:
                                  std::is_pointer_v<R> || std::is_same_v<R, float> ||
                                  std::is_same_v<R, double>) {
                 // The C result's form is known from R (lane_returns): an integer widened to
-                // an ffi_arg, a pointer, a float or a double.
+                // an ffi_arg, a pointer, a float or a double. Where an ffi_arg is narrower
+                // than 64 bits, an integer's width decides (result_image).
+                constexpr bool integer = std::is_integral_v<R> || std::is_enum_v<R>;
+                if constexpr (integer && sizeof(ffi_arg) < sizeof(std::uint64_t))
+                    return lane_result<R>(result_image(ret));
                 using image = std::conditional_t<
                     std::is_same_v<R, float>, std::uint32_t,
                     std::conditional_t<
