@@ -10,8 +10,10 @@
 #include <cstdint>
 #include <fstream>
 #include <set>
+#include <stdexcept>
 #include <string>
 #include <type_traits>
+#include <vector>
 
 namespace {
 struct trio {
@@ -89,22 +91,34 @@ struct counting_check {
     }
 };
 // A user-defined convention: fastcall on 32-bit x86 (GCC and clang spelling), cdecl elsewhere.
-// 32-bit Windows exports fastcall functions as `@name@N` (MSVC and MinGW alike).
-struct fastcall_convention {
+// 32-bit Windows exports fastcall functions as `@name@N` (MSVC and MinGW alike). Its thunk is
+// what C calls in a callback of it.
 #if defined(__i386__)
-    template <class R, class... A>
-    using pointer = R(__attribute__((fastcall)) *)(A...);
+#define TEST_FASTCALL __attribute__((fastcall))
 #else
-    template <class R, class... A>
-    using pointer = R (*)(A...);
+#define TEST_FASTCALL
 #endif
+struct fastcall_convention {
+    template <class R, class... A>
+    using pointer = R(TEST_FASTCALL *)(A...);
     template <class R, class... A>
     using variadic_pointer = R (*)(A..., ...);
     static std::string decorate(const std::string &name, std::size_t argument_bytes) {
         return "@" + name + "@" + std::to_string(argument_bytes);
     }
+    template <class Target, class R, class... A>
+    static R TEST_FASTCALL thunk(A... a) noexcept {
+        return Target::invoke(a...);
+    }
 };
 static_assert(d::decorates_names<fastcall_convention>::value);
+// A callback's pointer is the convention's own pointer type.
+using fast_ternary = fastcall_convention::pointer<int, int, int, int>;
+using fast_callback = ctypes::callback<int(int, int, int), fastcall_convention>;
+static_assert(std::is_same_v<fast_callback::pointer, fast_ternary>);
+#if defined(__i386__)
+static_assert(!std::is_same_v<fast_ternary, int (*)(int, int, int)>);
+#endif
 static_assert(d::decoration_of<int(int, int, int), fastcall_convention>().argument_bytes == 12);
 static_assert(d::decoration_of<int(int, int, int), fastcall_convention>().rule ==
               &d::call_decorate<fastcall_convention>);
@@ -200,6 +214,70 @@ TEST_CASE("a user-defined convention: fastcall", "[policy]") {
     CHECK_THAT(message,
                Catch::Contains("is exported as '@fast_12@12'") &&
                    Catch::Contains("declared 8 bytes of arguments, the library exports 12"));
+#endif
+}
+
+TEST_CASE("a user-defined convention makes callbacks that C calls: fastcall",
+          "[policy][callback]") {
+    // call_fastcall(f, c, n) sums f(i, 2i + 1, c) over i < n, calling f as fastcall on 32-bit x86
+    // (i and 2i + 1 in ECX and EDX, c on the stack and popped by f); plainly elsewhere.
+    static const ctypes::CDLL lib{CTYPES_TEST_CALLBACKS};
+    static const auto call_fastcall = lib.get<long(fast_ternary, int, int)>("call_fastcall");
+    const auto expected = [](int c, int n, int k) {
+        long sum = 0;
+        for (int i = 0; i < n; ++i)
+            sum += (i - (2 * i + 1)) * c + k;
+        return sum;
+    };
+    int k = 7;
+    {
+        fast_callback capturing([&k](int a, int b, int c) { return (a - b) * c + k; });
+        fast_callback stateless([](int a, int b, int c) { return (a - b) * c; });
+        CHECK(capturing.uses_slot());
+        CHECK_FALSE(stateless.uses_slot());
+        CHECK(call_fastcall(capturing.get(), 3, 100) == expected(3, 100, 7));
+        CHECK(call_fastcall(stateless.get(), -2, 100) == expected(-2, 100, 0));
+        CHECK(capturing(5, 1, 2) == 15); // from C++, through the pointer
+
+        auto with_data = ctypes::with_user_data<int(void *, int, int), fastcall_convention>(
+            [&k](int a, int b) { return a * k - b; });
+        static_assert(std::is_same_v<decltype(with_data.get()),
+                                     fastcall_convention::pointer<int, void *, int, int>>);
+        CHECK(with_data.get()(with_data.user_data(), 5, 1) == 34);
+
+        // An exception in the callable reaches the C++ caller once C returns.
+        fast_callback throwing([](int a, int, int) -> int {
+            if (a == 3)
+                throw std::runtime_error("three");
+            return 0;
+        });
+        CHECK_THROWS_WITH(call_fastcall(throwing.get(), 1, 10), "three");
+    }
+
+    // The static pool holds CTYPES_CALLBACK_SLOTS live callables with state. Beyond it, thunks
+    // made at run time serve a convention with cdecl's pointers (fastcall off 32-bit x86); a
+    // fastcall pointer is not one, so there the next callback is a clear error.
+    std::vector<fast_callback> live;
+    live.reserve(CTYPES_CALLBACK_SLOTS);
+    for (int i = 0; live.size() < CTYPES_CALLBACK_SLOTS; ++i)
+        live.emplace_back([i](int a, int b, int c) { return (a - b) * c + i; });
+    for (std::size_t i = 0; i < live.size(); i += 13)
+        CHECK(call_fastcall(live[i].get(), 2, 10) == expected(2, 10, static_cast<int>(i)));
+#if defined(__i386__)
+    try {
+        fast_callback one_more([&k](int, int, int) { return k; });
+        FAIL("a fastcall callback beyond the static pool was made");
+    } catch (const ctypes::error &e) {
+        CHECK(e.code() == ctypes::errc::no_callback_slot);
+        CHECK_THAT(e.what(), Catch::Contains("a thunk made at run time serves only conventions "
+                                             "whose function pointers are cdecl's or stdcall's"));
+    }
+    live.pop_back(); // a slot freed is taken again
+    fast_callback again([&k](int a, int b, int c) { return (a - b) * c + k; });
+    CHECK(call_fastcall(again.get(), 3, 100) == expected(3, 100, 7));
+#elif CTYPES_DETAIL_RUNTIME_THUNKS
+    fast_callback one_more([&k](int a, int b, int c) { return (a - b) * c + k; });
+    CHECK(call_fastcall(one_more.get(), 3, 100) == expected(3, 100, 7));
 #endif
 }
 
@@ -352,6 +430,16 @@ TEST_CASE("x86: the fixture's stdcall functions pop their arguments, cdecl ones 
     CHECK(callee_pops(as_void(c.get<std::int32_t(std::int32_t, std::int32_t)>("c_8").address()),
                       2) == 0);
     CHECK(callee_pops(as_void(c.get<double(trio, std::int8_t, double)>("c_24").address()), 6) == 0);
+}
+
+TEST_CASE("x86: a fastcall callback pops its stack argument as fastcall does",
+          "[policy][callback][x86]") {
+    // One word on the stack (the third argument; the first two go in ECX and EDX): 4 bytes.
+    int k = 1;
+    fast_callback capturing([&k](int, int, int c) { return c + k; });
+    fast_callback stateless([](int, int, int c) { return c; });
+    CHECK(callee_pops(as_void(capturing.get()), 1) == 4);
+    CHECK(callee_pops(as_void(stateless.get()), 1) == 4);
 }
 
 #if !defined(__OPTIMIZE__)

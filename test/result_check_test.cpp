@@ -435,3 +435,25 @@ TEST_CASE("errcheck<decltype(lambda)>: a captureless lambda's type as the check 
     CHECK_THROWS_WITH(add(1, -1), "ctypes test: lambda says not positive");
 }
 #endif
+
+TEST_CASE("a failing HRESULT is worded as every failed call is", "[result_check][hresult]") {
+    ctypes::basic_library<ctypes::policy<ctypes::cdecl_convention, ctypes::hresult_check>> shapes{
+        CTYPES_TEST_SHAPES};
+    auto add = shapes.get<std::int32_t(std::int32_t, std::int32_t)>("add_i32");
+    CHECK(add(1, 0) == 1); // S_FALSE is a success code: returned as it is
+    const std::int32_t invalid_arg = static_cast<std::int32_t>(0x80070057u);
+    try {
+        add(invalid_arg, 0);
+        FAIL("a failing HRESULT did not throw");
+    } catch (const ctypes::hresult_error &e) {
+        CHECK(e.hresult() == invalid_arg);
+        CHECK(e.code() == std::error_code(invalid_arg, ctypes::hresult_category()));
+        const std::string what = e.what();
+        CHECK_THAT(what, Catch::StartsWith("ctypes: call to 'add_i32' failed (returned 0x80070057, "
+                                           "HRESULT): 0x80070057 E_INVALIDARG"));
+#if !defined(_WIN32) // no system text to follow
+        CHECK(what == "ctypes: call to 'add_i32' failed (returned 0x80070057, HRESULT): 0x80070057 "
+                      "E_INVALIDARG");
+#endif
+    }
+}

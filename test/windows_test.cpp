@@ -339,7 +339,8 @@ TEST_CASE("OleDLL: ole32's CLSIDFromString returns S_OK or throws CO_E_CLASSSTRI
         CHECK(e.code() ==
               std::error_code(static_cast<int>(CO_E_CLASSSTRING), ctypes::hresult_category()));
         CHECK(starts_with(e.what(),
-                          "ctypes: 'CLSIDFromString' failed: HRESULT 0x800401F3 CO_E_CLASSSTRING"));
+                          "ctypes: call to 'CLSIDFromString' failed (returned 0x800401F3, "
+                          "HRESULT): 0x800401F3 CO_E_CLASSSTRING"));
     }
 }
 

@@ -4,7 +4,8 @@
 
 /// \file
 /// Callbacks: any C++ callable as a plain C function pointer (ctypes CFUNCTYPE / WINFUNCTYPE),
-/// and the `void* user_data` adapter that needs no thunk at all.
+/// and what happens to the exceptions they throw. The `void* user_data` adapter, which needs no
+/// thunk at all, is with_user_data() in user_data.hpp.
 ///
 /// How a callable becomes a pointer:
 /// - a `noexcept` function pointer of exactly the signature is handed out as it is;
@@ -16,7 +17,9 @@
 ///   one extra indirect call. The pool has CTYPES_CALLBACK_SLOTS thunks per signature and
 ///   convention; a slot is free again when its callback is destroyed. Beyond the pool, the same
 ///   two-instruction thunk is written at run time into W^X pages (runtime_thunks.hpp), where
-///   the processor and signature allow it and the system accepts run-time code.
+///   the processor, signature and convention allow it and the system accepts run-time code.
+///   The thunks themselves are the convention's (see ctypes::policy), so a user-defined
+///   convention can make callbacks too.
 ///
 /// Exceptions never unwind through C: an exception escaping the callable is caught in the thunk,
 /// the C caller receives a value-initialised result (or the value given with on_exception()),
@@ -36,16 +39,14 @@
 #include <atomic>
 #include <cstddef>
 #include <exception>
-#include <new>
 #include <string>
-#include <tuple>
 #include <type_traits>
 #include <utility>
 
 #include "detail/arguments.hpp"
 #include "detail/callback_exception.hpp"
+#include "detail/callback_thunks.hpp"
 #include "detail/config.hpp"
-#include "detail/runtime_thunks.hpp"
 #include "detail/type_name.hpp"
 #include "errno.hpp"
 #include "error.hpp"
@@ -117,10 +118,6 @@ inline void rethrow_callback_exception() {
 
 namespace detail {
 
-template <class Conv>
-inline constexpr bool is_callback_convention =
-    std::is_same_v<Conv, cdecl_convention> || std::is_same_v<Conv, stdcall_convention>;
-
 // Fires the one static_assert that says what is wrong with a callback's Sig; reuses the FFI
 // checks of get<Sig>() for its parameters and result.
 template <class Sig, class Conv>
@@ -143,210 +140,19 @@ constexpr bool validate_callback_signature() {
                       "ctypes: callback<Sig> cannot return a reference, which C does not have; "
                       "return a pointer");
         return false;
-    } else if constexpr (!is_callback_convention<Conv>) {
+    } else if constexpr (!has_callback_thunk<Conv, typename signature<Sig>::result_type,
+                                             typename signature<Sig>::argument_types>::value) {
         static_assert(dependent_false<Sig>,
-                      "ctypes: callbacks can be made for cdecl_convention (CFUNCTYPE) and "
-                      "stdcall_convention (WINFUNCTYPE) only; use one of those");
+                      "ctypes: callback<Sig, Convention> needs a Convention that supplies its "
+                      "thunk: a static member function template `template <class Target, class R, "
+                      "class... A> static R thunk(A... a) noexcept { return Target::invoke(a...); "
+                      "}` declared with the convention's attribute, so that its address is a "
+                      "Convention::pointer<R, A...> (see ctypes::policy)");
         return false;
     } else {
         return check_signature<Sig>();
     }
 }
-
-// What C receives when the callable throws.
-template <class R>
-struct fallback {
-    R value{};
-    const R &get() const noexcept { return value; }
-};
-template <>
-struct fallback<void> {
-    void get() const noexcept {}
-};
-
-template <class R, class F, class... X>
-R call_guarded_now(F &f, const fallback<R> &fb, X &...a) noexcept;
-
-// A callback entered while an exception is parked on its thread (an earlier callback of the
-// same foreign call threw): that one is set aside for the callback's duration.
-template <class R, class F, class... X>
-CTYPES_DETAIL_COLD R call_guarded_set_aside(F &f, const fallback<R> &fb, X &...a) noexcept {
-    parked_set_aside outer;
-    return call_guarded_now<R>(f, fb, a...);
-}
-
-// Calls f with the C arguments; an exception is parked and the fallback returned instead.
-template <class R, class F, class... X>
-R call_guarded(F &f, const fallback<R> &fb, X &...a) noexcept {
-    if (CTYPES_DETAIL_UNLIKELY(callback_pending != 0))
-        return call_guarded_set_aside<R>(f, fb, a...);
-    return call_guarded_now<R>(f, fb, a...);
-}
-
-template <class R, class F, class... X>
-R call_guarded_now(F &f, const fallback<R> &fb, X &...a) noexcept {
-    if constexpr (std::is_nothrow_invocable_v<F &, X &...>) {
-        return static_cast<R>(f(a...));
-    } else {
-        try {
-            if constexpr (std::is_void_v<R>)
-                f(a...);
-            else
-                return f(a...);
-        } catch (...) {
-            park_callback_exception();
-            return fb.get();
-        }
-    }
-}
-
-// Everything a stateful callback owns: the callable, its fallback, and the errno / last-error
-// swaps asked for (ctypes swaps its private errno copy in around a use_errno callback).
-template <class R, class F>
-struct callback_record {
-    F f;
-    fallback<R> fb;
-    unsigned char bits;
-};
-
-template <class R, class Record, class... X>
-R invoke_record(Record &rec, X &...a) noexcept {
-    if (CTYPES_DETAIL_UNLIKELY(rec.bits != 0)) {
-        capture_scope scope(rec.bits);
-        return call_guarded<R>(rec.f, rec.fb, a...);
-    }
-    return call_guarded<R>(rec.f, rec.fb, a...);
-}
-
-// What a pool thunk calls through its slot. The arguments travel by value and the record comes
-// last, so the thunk passes its own arguments on untouched in their registers; the errno swap is
-// chosen when the callback is made, not tested on every call.
-template <class Record, bool Swap, class R, class... A>
-R invoke_erased(A... a, void *record) noexcept {
-    Record &rec = *static_cast<Record *>(record);
-    if constexpr (Swap) {
-        capture_scope scope(rec.bits);
-        return call_guarded<R>(rec.f, rec.fb, a...);
-    } else {
-        return call_guarded<R>(rec.f, rec.fb, a...);
-    }
-}
-
-// The C-callable entry points, with the convention's attribute: call() for a Target::invoke,
-// slot() for thunk I of a pool (one function template instantiation per thunk, nothing else).
-// noexcept: if anything still escaped, std::terminate is called rather than unwinding into C.
-template <class Conv>
-struct convention_thunk;
-template <>
-struct convention_thunk<cdecl_convention> {
-    template <class Target, class R, class... A>
-    static R call(A... a) noexcept {
-        return Target::invoke(a...);
-    }
-    template <class Pool, std::size_t I, class R, class... A>
-    static R slot(A... a) noexcept {
-        const auto &s = Pool::slots[I];
-        return s.invoke(a..., s.record);
-    }
-    template <class Record, bool Swap, class R, class... A>
-    static R CTYPES_DETAIL_REGPARM1 runtime(void *record, A... a) noexcept {
-        return invoke_erased<Record, Swap, R, A...>(a..., record);
-    }
-};
-template <>
-struct convention_thunk<stdcall_convention> {
-    template <class Target, class R, class... A>
-    static R CTYPES_DETAIL_STDCALL call(A... a) noexcept {
-        return Target::invoke(a...);
-    }
-    template <class Pool, std::size_t I, class R, class... A>
-    static R CTYPES_DETAIL_STDCALL slot(A... a) noexcept {
-        const auto &s = Pool::slots[I];
-        return s.invoke(a..., s.record);
-    }
-    template <class Record, bool Swap, class R, class... A>
-    static R CTYPES_DETAIL_REGPARM1 CTYPES_DETAIL_STDCALL runtime(void *record, A... a) noexcept {
-        return invoke_erased<Record, Swap, R, A...>(a..., record);
-    }
-};
-
-// What a run-time thunk jumps to for a record: invoke_erased itself where the record goes last
-// (x86-64), the convention's regparm(1) invoker where it goes first (32-bit x86).
-template <class Conv, class Record, bool Swap, class R, class... A>
-void (*runtime_invoker() noexcept)() {
-#if defined(__i386__)
-    return reinterpret_cast<void (*)()>(
-        &convention_thunk<Conv>::template runtime<Record, Swap, R, A...>);
-#else
-    return reinterpret_cast<void (*)()>(&invoke_erased<Record, Swap, R, A...>);
-#endif
-}
-
-template <class R, class... A>
-struct callback_slot {
-    R (*invoke)(A..., void *) noexcept = nullptr;
-    void *record = nullptr;
-};
-
-// One pool per signature and convention: CTYPES_CALLBACK_SLOTS thunks, each reading its own
-// slot. Slots are claimed with an atomic exchange and freed with a release store, so creating and
-// destroying callbacks from many threads needs no lock; a slot's contents are written by the
-// thread that claimed it before the pointer is handed out.
-template <class Conv, class R, class... A>
-struct thunk_pool {
-    static constexpr std::size_t size = CTYPES_CALLBACK_SLOTS;
-    static_assert(size > 0, "ctypes: CTYPES_CALLBACK_SLOTS must be at least 1");
-    using pointer = typename Conv::template pointer<R, A...>;
-
-    static inline callback_slot<R, A...> slots[size];
-    static inline std::atomic<bool> used[size];
-
-    template <std::size_t... I>
-    static pointer thunk_at(std::size_t i, std::index_sequence<I...>) noexcept {
-        static constexpr pointer table[] = {
-            &convention_thunk<Conv>::template slot<thunk_pool, I, R, A...>...};
-        return table[i];
-    }
-    static pointer thunk(std::size_t i) noexcept {
-        return thunk_at(i, std::make_index_sequence<size>{});
-    }
-
-    // The index of a claimed slot, or size when all are in use.
-    static std::size_t acquire() noexcept {
-        for (std::size_t i = 0; i < size; ++i)
-            if (!used[i].load(std::memory_order_relaxed) &&
-                !used[i].exchange(true, std::memory_order_acquire))
-                return i;
-        return size;
-    }
-    static void release(std::size_t i) noexcept { used[i].store(false, std::memory_order_release); }
-};
-
-// The one object of an empty, trivially copyable callable type that its static thunk calls.
-// Copying such a type copies no bytes, so every callback made from that type shares it.
-template <class F>
-struct stateless_instance {
-    union holder {
-        holder() noexcept {}
-        F value;
-    };
-    static inline holder storage;
-    static void init(const F &f) noexcept {
-        static const bool done = (::new (static_cast<void *>(&storage.value)) F(f), true);
-        (void)done;
-    }
-};
-
-template <class F, class R, class... A>
-struct stateless_target {
-    static R invoke(A &...a) noexcept {
-        return call_guarded<R>(stateless_instance<F>::storage.value, fallback<R>{}, a...);
-    }
-};
-
-template <class F>
-inline constexpr bool is_stateless_callable =
-    std::is_class_v<F> &&std::is_empty_v<F> &&std::is_trivially_copyable_v<F>;
 
 template <class F, class R, class... A>
 constexpr bool check_callable() {
@@ -390,9 +196,8 @@ class callback_impl;
 
 template <class Conv, class R, class... A>
 class callback_impl<Conv, R, type_list<A...>> {
-    using pool = thunk_pool<Conv, R, A...>;
+    using thunks = stateful_thunk<CTYPES_CALLBACK_SLOTS, Conv, R, A...>;
     static constexpr std::size_t no_slot = static_cast<std::size_t>(-1);
-    static constexpr int runtime_register = runtime_thunk_register<R, A...>();
 
 public:
     /// The C function pointer type, with the convention's attribute.
@@ -484,8 +289,7 @@ private:
             if constexpr (is_stateless_callable<D>) {
                 if (bits == 0 && !chosen_fallback) {
                     stateless_instance<D>::init(f);
-                    fn_ = &convention_thunk<Conv>::template call<stateless_target<D, R, A...>, R,
-                                                                 A...>;
+                    fn_ = &Conv::template thunk<stateless_target<D, R, A...>, R, A...>;
                     return;
                 }
             }
@@ -493,55 +297,28 @@ private:
             auto *rec = new record{D(std::forward<F>(f)), fb, bits};
             destroy_ = [](void *p) noexcept { delete static_cast<record *>(p); };
             record_ = rec;
-            const std::size_t i = pool::acquire();
-            if (i != pool::size) {
-                pool::slots[i] = {bits ? &invoke_erased<record, true, R, A...>
-                                       : &invoke_erased<record, false, R, A...>,
-                                  rec};
-                fn_ = pool::thunk(i);
-                slot_ = i;
-            } else {
-                make_runtime_thunk(bits ? runtime_invoker<Conv, record, true, R, A...>()
-                                        : runtime_invoker<Conv, record, false, R, A...>());
-            }
-        }
-    }
-
-    // Beyond the static pool: a thunk made at run time (slot_ is pool::size + its number).
-    void make_runtime_thunk(void (*invoke)()) {
-        std::string why = "this platform makes no thunks at run time, only the static pool of "
-                          "CTYPES_CALLBACK_SLOTS";
-        if constexpr (runtime_register != reg_none) {
-            std::size_t number = 0;
-            why.clear();
-            if (void *thunk = arena_for(runtime_register).acquire(invoke, record_, number, why)) {
-                fn_ = reinterpret_cast<pointer>(thunk);
-                slot_ = pool::size + number;
+            std::string why;
+            if (pointer thunk = thunks::claim(rec, bits != 0, slot_, why)) {
+                fn_ = thunk;
                 return;
             }
-        } else if constexpr (CTYPES_DETAIL_RUNTIME_THUNKS) {
-            why = "a thunk made at run time takes only scalar parameters (at most five in "
-                  "integer registers; three on x64 Windows) and a result that is not a struct";
+            destroy_(std::exchange(record_, nullptr));
+            destroy_ = nullptr;
+            throw error(errc::no_callback_slot,
+                        "ctypes: cannot make a callback of type " + type_name<R(A...)>() +
+                            ": all " + std::to_string(thunks::pool::size) +
+                            " static thunks of this signature are in use by live callbacks, and "
+                            "no thunk can be made at run time (" +
+                            why +
+                            "); destroy unused callbacks or define CTYPES_CALLBACK_SLOTS to a "
+                            "larger number for the whole program (-DCTYPES_CALLBACK_SLOTS=256)");
         }
-        destroy_(std::exchange(record_, nullptr));
-        destroy_ = nullptr;
-        throw error(errc::no_callback_slot,
-                    "ctypes: cannot make a callback of type " + type_name<R(A...)>() + ": all " +
-                        std::to_string(pool::size) +
-                        " static thunks of this signature are in use by live callbacks, and no "
-                        "thunk can be made at run time (" +
-                        why +
-                        "); destroy unused callbacks or define CTYPES_CALLBACK_SLOTS to a larger "
-                        "number for the whole program (-DCTYPES_CALLBACK_SLOTS=256)");
     }
 
     void reset() noexcept {
         if (slot_ != no_slot) {
             destroy_(record_);
-            if (slot_ < pool::size)
-                pool::release(slot_);
-            else if constexpr (runtime_register != reg_none)
-                arena_for(runtime_register).release(slot_ - pool::size);
+            thunks::release(slot_);
         }
         fn_ = nullptr;
         record_ = nullptr;
@@ -572,89 +349,6 @@ struct callback_base_for<Sig, Conv, true> {
     using type = callback_impl<Conv, typename S::result_type, typename S::argument_types>;
 };
 
-// --- the void* user-data adapter ---
-
-inline constexpr std::size_t find_user_data = static_cast<std::size_t>(-1);
-
-template <class T>
-inline constexpr bool is_user_data_pointer = std::is_same_v<std::remove_cv_t<T>, void *> ||
-                                             std::is_same_v<std::remove_cv_t<T>, const void *>;
-
-// The position of the one `void*` parameter, or sizeof...(A) when there is none or several.
-template <class... A>
-constexpr std::size_t user_data_position() {
-    constexpr bool is[] = {std::is_same_v<std::remove_cv_t<A>, void *>..., false};
-    std::size_t found = sizeof...(A), count = 0;
-    for (std::size_t i = 0; i < sizeof...(A); ++i)
-        if (is[i]) {
-            found = i;
-            ++count;
-        }
-    return count == 1 ? found : sizeof...(A);
-}
-
-template <std::size_t K, class... A>
-constexpr std::size_t resolve_user_data() {
-    if constexpr (K == find_user_data)
-        return user_data_position<A...>();
-    else if constexpr (K < sizeof...(A)) {
-        using T = std::tuple_element_t<K, std::tuple<A...>>;
-        return is_user_data_pointer<T> ? K : sizeof...(A);
-    } else
-        return sizeof...(A);
-}
-
-template <class F, class R, std::size_t K, class Tuple, std::size_t... I>
-constexpr bool invocable_without(std::index_sequence<I...>) {
-    return std::is_invocable_r_v<R, F &, std::tuple_element_t<(I < K ? I : I + 1), Tuple> &...>;
-}
-
-template <class F, std::size_t Index, class R, class... A>
-constexpr bool check_user_data_args(type_list<A...>, R *) {
-    constexpr std::size_t k = resolve_user_data<Index, A...>();
-    if constexpr (k == sizeof...(A)) {
-        static_assert(dependent_false<F>,
-                      "ctypes: with_user_data<Sig> needs exactly one void* parameter in Sig, "
-                      "through which C hands the user data back; when there are several, give the "
-                      "position: with_user_data<Sig, ctypes::cdecl_convention, N>");
-        return false;
-    } else {
-        constexpr bool ok =
-            !std::is_member_pointer_v<F> && invocable_without<F, R, k, std::tuple<A...>>(
-                                                std::make_index_sequence<sizeof...(A) - 1>{});
-        static_assert(ok, "ctypes: the callable given to with_user_data<Sig> must accept Sig's "
-                          "parameters without the void* user data, and return something "
-                          "convertible to Sig's result");
-        return ok;
-    }
-}
-
-template <class Sig, class Conv, std::size_t Index, class F>
-constexpr bool check_user_data() {
-    if constexpr (!validate_callback_signature<Sig, Conv>()) {
-        return false;
-    } else {
-        return check_user_data_args<F, Index>(
-            typename signature<Sig>::argument_types{},
-            static_cast<typename signature<Sig>::result_type *>(nullptr));
-    }
-}
-
-template <class Record, class R, std::size_t K, class... A>
-struct user_data_target {
-    static R invoke(A &...a) noexcept {
-        std::tuple<A &...> refs(a...);
-        Record &rec = *static_cast<Record *>(
-            const_cast<void *>(static_cast<const void *>(std::get<K>(refs))));
-        return call_without(rec, refs, std::make_index_sequence<sizeof...(A) - 1>{});
-    }
-    template <std::size_t... I>
-    static R call_without(Record &rec, std::tuple<A &...> &refs,
-                          std::index_sequence<I...>) noexcept {
-        return invoke_record<R>(rec, std::get<(I < K ? I : I + 1)>(refs)...);
-    }
-};
-
 } // namespace detail
 
 /// A C++ callable as a plain C function pointer (ctypes `CFUNCTYPE(restype, *argtypes)(f)`).
@@ -662,8 +356,11 @@ struct user_data_target {
 /// \tparam Sig the C function type `R(Args...)` the pointer has (optionally `noexcept`; not
 /// variadic, not a pointer type, R not a reference). Every parameter and the result must be
 /// FFI-safe, checked as for get<Sig>(); a static_assert names the first offender.
-/// \tparam Convention cdecl_convention (the default; also ctypes::CFUNCTYPE) or
-/// stdcall_convention (ctypes::WINFUNCTYPE; differs only on 32-bit x86).
+/// \tparam Convention cdecl_convention (the default; also ctypes::CFUNCTYPE),
+/// stdcall_convention (ctypes::WINFUNCTYPE; differs only on 32-bit x86), or a user-defined
+/// convention that supplies its thunk (see ctypes::policy); a static_assert says what to add to
+/// one that does not. Thunks made at run time serve conventions whose `pointer` is cdecl's or
+/// stdcall's; for others the static pool is all there is.
 ///
 /// Constructed from any callable invocable with `Args...` whose result converts to R: a free
 /// function, a stateless or capturing lambda, a function object, a std::function. The object
@@ -734,112 +431,6 @@ using CFUNCTYPE = callback<Sig, cdecl_convention>;
 /// \see https://docs.python.org/3/library/ctypes.html#ctypes.WINFUNCTYPE
 template <class Sig>
 using WINFUNCTYPE = callback<Sig, stdcall_convention>;
-
-/// A callable passed to C as the `void*` user data of a callback that C hands back (qsort_r,
-/// sqlite3_exec, pthread_create): a fixed function pointer per callable type plus the context
-/// pointer, so no thunk slot and no indirection. Made by with_user_data().
-///
-/// Holds the callable (or a reference to it, when with_user_data() got an lvalue) and is
-/// neither copyable nor movable: user_data() is this object's address, which C keeps. Keep it
-/// alive as long as C may call get(). Exceptions and use_errno behave as for ctypes::callback.
-template <class Sig, class F, class Convention, std::size_t Index>
-class user_data_callback;
-
-/// \copydoc user_data_callback
-template <class R, class... A, class F, class Convention, std::size_t Index>
-class user_data_callback<R(A...), F, Convention, Index> {
-    using record = detail::callback_record<R, F>;
-
-public:
-    /// The C function pointer type.
-    using pointer = typename Convention::template pointer<R, A...>;
-    /// The position (from 0) of the `void*` parameter that carries user_data().
-    static constexpr std::size_t user_data_index = Index;
-
-    /// Use with_user_data() instead.
-    template <class G>
-    user_data_callback(G &&f, detail::fallback<R> fb, unsigned char bits)
-        : record_{std::forward<G>(f), fb, bits} {}
-    user_data_callback(const user_data_callback &) = delete;
-    user_data_callback &operator=(const user_data_callback &) = delete;
-
-    /// The function pointer to give C; the same for every object of this type. Throws nothing.
-    pointer get() const noexcept {
-        return &detail::convention_thunk<Convention>::template call<
-            detail::user_data_target<record, R, Index, A...>, R, A...>;
-    }
-    /// The `void*` to give C along with get(); valid while this object lives. Throws nothing.
-    void *user_data() noexcept { return &record_; }
-
-private:
-    record record_;
-};
-
-namespace detail {
-template <class Stored, class Convention, std::size_t Index, class R, class F, class... A>
-auto make_user_data(F &&f, fallback<R> fb, call_flags flags, type_list<A...>) {
-    if constexpr (!std::is_function_v<std::remove_reference_t<F>>)
-        require_not_empty<R(A...)>(f);
-    return user_data_callback<R(A...), Stored, Convention, resolve_user_data<Index, A...>()>(
-        std::forward<F>(f), fb, callback_capture_bits<R(A...)>(flags));
-}
-} // namespace detail
-
-/// Adapts a callable to a C callback whose `void*` parameter hands back user data, with no thunk:
-/// pass `get()` as the function and `user_data()` as the data.
-///
-/// \tparam Sig the C callback's type, e.g. `int(const void*, const void*, void*)` for qsort_r;
-/// checked as for callback<Sig>.
-/// \tparam Convention cdecl_convention (default) or stdcall_convention.
-/// \tparam Index the position of the user-data parameter; found automatically when Sig has
-/// exactly one `void*` parameter, required otherwise (it may then also be a `const void*`).
-/// \param f invoked with Sig's parameters minus the user data. An lvalue is referred to (keep it
-/// alive), an rvalue is moved into the result.
-/// \param flags `use_errno` / `use_last_error`, as for ctypes::callback.
-/// \return a user_data_callback (not movable: bind it with `auto cb = with_user_data...`).
-/// \throws error (errc::empty_callable) for a null function pointer or empty std::function;
-/// error (errc::bad_flags) for rethrow_callbacks (an `rtld_*` flag does not compile);
-/// anything moving `f` in throws.
-/// \see ctypes passes a callback and `py_object` user data separately; this binds the two.
-/// \code
-/// int descending = 1;
-/// auto cmp = ctypes::with_user_data<int(const void *, const void *, void *)>(
-///     [&](const void *a, const void *b) { return compare(a, b) * descending; });
-/// qsort_r(values, count, sizeof(int), cmp.get(), cmp.user_data());
-/// \endcode
-template <class Sig, class Convention = cdecl_convention,
-          std::size_t Index = detail::find_user_data, class F>
-auto with_user_data(F &&f, call_flags flags = {}) {
-    if constexpr (detail::check_user_data<Sig, Convention, Index, std::decay_t<F>>()) {
-        using S = detail::signature<Sig>;
-        using R = typename S::result_type;
-        using stored = std::conditional_t<std::is_lvalue_reference_v<F> &&
-                                              !std::is_function_v<std::remove_reference_t<F>>,
-                                          F, std::decay_t<F>>;
-        return detail::make_user_data<stored, Convention, Index, R>(
-            std::forward<F>(f), detail::fallback<R>{}, flags, typename S::argument_types{});
-    }
-}
-
-/// As with_user_data(f, flags), returning `on_error.value` to C when `f` throws.
-template <class Sig, class Convention = cdecl_convention,
-          std::size_t Index = detail::find_user_data, class F, class V>
-auto with_user_data(F &&f, exception_result<V> on_error, call_flags flags = {}) {
-    if constexpr (detail::check_user_data<Sig, Convention, Index, std::decay_t<F>>()) {
-        using S = detail::signature<Sig>;
-        using R = typename S::result_type;
-        static_assert(!std::is_void_v<R>,
-                      "ctypes: on_exception(value) needs a callback that returns a value; a "
-                      "void callback returns nothing to C, leave the argument out");
-        using stored = std::conditional_t<std::is_lvalue_reference_v<F> &&
-                                              !std::is_function_v<std::remove_reference_t<F>>,
-                                          F, std::decay_t<F>>;
-        if constexpr (!std::is_void_v<R>)
-            return detail::make_user_data<stored, Convention, Index, R>(
-                std::forward<F>(f), detail::fallback<R>{R(on_error.value)}, flags,
-                typename S::argument_types{});
-    }
-}
 
 } // namespace ctypes
 

@@ -29,6 +29,7 @@
 #include "policy.hpp"
 #include "result_check.hpp"
 #include "types.hpp"
+#include "user_data.hpp"
 #include "variable.hpp"
 #include "version.hpp"
 

@@ -1808,7 +1808,8 @@ public:
     /// (`"XML_StartElementHandler"`), or a type written with its typedefs.
     template <class F, class Conv = cdecl_convention>
     dynamic_callback(const cdef &decls, std::string_view type, F &&f, Conv convention = {}) {
-        static_assert(detail::is_callback_convention<Conv>,
+        static_assert(std::is_same_v<Conv, cdecl_convention> ||
+                          std::is_same_v<Conv, stdcall_convention>,
                       "ctypes: a dynamic_callback's convention must be ctypes::cdecl_convention "
                       "(CFUNCTYPE) or ctypes::stdcall_convention (WINFUNCTYPE); pass one of those");
         (void)convention;

@@ -167,6 +167,13 @@ inline const char *hresult_name(std::uint32_t hr) noexcept {
         return nullptr;
     }
 }
+
+// An HRESULT as messages write it: `0x800401F3`.
+inline std::string hresult_hex(std::uint32_t hr) {
+    char hex[16];
+    std::snprintf(hex, sizeof hex, "0x%08X", static_cast<unsigned>(hr));
+    return hex;
+}
 } // namespace detail
 
 /// The category of HRESULT codes; its name() is "HRESULT" and its message() gives the code in
@@ -179,10 +186,8 @@ inline const std::error_category &hresult_category() noexcept {
         const char *name() const noexcept override { return "HRESULT"; }
         std::string message(int value) const override {
             const auto hr = static_cast<std::uint32_t>(value);
-            char hex[16];
-            std::snprintf(hex, sizeof hex, "0x%08X", static_cast<unsigned>(hr));
             const char *known = detail::hresult_name(hr);
-            std::string text = known ? std::string(hex) + " " + known : std::string(hex);
+            std::string text = detail::hresult_hex(hr) + (known ? std::string(" ") + known : "");
 #if defined(_WIN32)
             const std::string system = detail::win32::system_message(hr);
             if (!system.empty())
@@ -195,15 +200,38 @@ inline const std::error_category &hresult_category() noexcept {
     return instance;
 }
 
+namespace detail {
+// The one shape of a call that reported failure through its result, for call_error and
+// hresult_error alike: `ctypes: call to 'F' failed (returned R, N): T`, where N says how `code`
+// is numbered (`errno 2`, `CUDA error 14`, `HRESULT`, whose number is R itself, or `no error
+// number`) and T is its category's text.
+inline std::string call_failure_text(const std::error_code &code, const std::string &function,
+                                     const std::string &returned) {
+    std::string number;
+    if (code == errc::call_failed)
+        number = "no error number";
+    else if (code.category() == std::generic_category())
+        number = "errno " + std::to_string(code.value());
+    else if (code.category() == hresult_category())
+        number = "HRESULT";
+    else
+        number = std::string(code.category().name()) + " error " + std::to_string(code.value());
+    return "ctypes: call to '" + function + "' failed (returned " + returned + ", " + number +
+           "): " + code.message();
+}
+} // namespace detail
+
 /// A function called through an HRESULT-checking policy (OleDLL) returned a failing HRESULT
-/// (one with the severity bit set). code() is the HRESULT in hresult_category().
+/// (one with the severity bit set). code() is the HRESULT in hresult_category(); what() has the
+/// shape of call_error's: `ctypes: call to 'CLSIDFromString' failed (returned 0x800401F3,
+/// HRESULT): 0x800401F3 CO_E_CLASSSTRING`, followed on Windows by the system's text.
 class hresult_error : public error {
 public:
     /// \param hr the failing HRESULT. \param function the name of the function that returned it.
     hresult_error(std::int32_t hr, const std::string &function)
         : error({static_cast<int>(hr), hresult_category()},
-                "ctypes: '" + function + "' failed: HRESULT " +
-                    hresult_category().message(static_cast<int>(hr))),
+                detail::call_failure_text({static_cast<int>(hr), hresult_category()}, function,
+                                          detail::hresult_hex(static_cast<std::uint32_t>(hr)))),
           hresult_(hr) {}
     /// The HRESULT as the function returned it. Throws nothing.
     std::int32_t hresult() const noexcept { return hresult_; }

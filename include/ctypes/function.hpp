@@ -87,7 +87,7 @@ public:
     /// call returned, before the result check; then whatever the policy's result check throws
     /// (hresult_error for OleDLL); nothing else. Calling an empty function is undefined
     /// behaviour.
-    template <class... X, bool V = Variadic, std::enable_if_t<V || sizeof...(X) == 0, int> = 0>
+    template <class... X, extra_arguments_t<Variadic, X...> = 0>
     R operator()(arg_t<A>... args, const X &...extra) const {
         if constexpr ((true && ... && !std::is_class_v<X>)) {
             if constexpr (!swaps_in_thunk) {
@@ -165,9 +165,10 @@ private:
     // foreign function, made at lookup. Then operator() tests nothing before the call, and every
     // function pays only the test of the pending byte after it (see bench/README.md). Variadic
     // functions, and signatures no thunk can be made for at run time, test capture_ first.
-    static constexpr bool swaps_in_thunk = !Variadic && is_callback_convention<convention> &&
-                                           !std::is_reference_v<R> &&
-                                           runtime_thunk_register<R, A...>() != reg_none;
+    static constexpr bool swaps_in_thunk =
+        !Variadic && !std::is_reference_v<R> &&
+        has_callback_thunk<convention, R, type_list<A...>>::value &&
+        runtime_thunk_register_for<convention, R, A...>() != reg_none;
 
     struct swap_thunk {
         pointer target;
@@ -211,7 +212,7 @@ protected:
     std::string name_;
 };
 
-struct invalid_function_base {}; // after a failed static_assert, keeps errors to that one
+struct invalid_function_base : rejected {}; // after a failed static_assert: that error only
 
 // The check of a function made from an address: not null; what it is called in error messages
 // is the address in hex.
@@ -233,7 +234,17 @@ using policy_for_t =
     std::conditional_t<stdcall_signature<Sig>::value,
                        policy<stdcall_convention, typename Policy::result_check>, Policy>;
 
-template <class Sig, class Policy, bool Valid = validate_signature<plain_signature_t<Sig>>()>
+// Sig's checks, then the policy's result check on its result type: one static_assert at most.
+template <class Sig, class Policy>
+constexpr bool validate_function() {
+    if constexpr (!validate_signature<plain_signature_t<Sig>>())
+        return false;
+    else
+        return validate_result_check<typename policy_for_t<Sig, Policy>::result_check,
+                                     typename signature<plain_signature_t<Sig>>::result_type>();
+}
+
+template <class Sig, class Policy, bool Valid = validate_function<Sig, Policy>()>
 struct function_base_for {
     using type = invalid_function_base;
 };

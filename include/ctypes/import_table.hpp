@@ -12,8 +12,7 @@
 #include <utility>
 #include <vector>
 
-#include "detail/load_help.hpp"
-#include "detail/loader.hpp"
+#include "detail/resolve.hpp"
 #include "error.hpp"
 #include "function.hpp"
 #include "library.hpp"

@@ -13,9 +13,7 @@
 #include <utility>
 #include <vector>
 
-#include "detail/load_help.hpp"
-#include "detail/loader.hpp"
-#include "detail/stdcall_names.hpp"
+#include "detail/resolve.hpp"
 #include "error.hpp"
 #include "flags.hpp"
 #include "function.hpp"
@@ -27,16 +25,6 @@
 
 namespace ctypes {
 namespace detail {
-
-// A lookup that failed only because the library has no such export (or it is NULL): what
-// try_get() and optional imports treat as absent rather than as an error.
-inline bool is_missing_symbol(const std::error_code &ec) noexcept {
-#if defined(_WIN32)
-    if (ec.category() == std::system_category() && ec.value() == 127) // ERROR_PROC_NOT_FOUND
-        return true;
-#endif
-    return ec == errc::symbol_not_found || ec == errc::null_symbol;
-}
 
 // What get_dynamic() needs from <ctypes/dynamic.hpp>, which specialises this for the declaration
 // types it takes; library.hpp itself stays free of libffi.
@@ -146,12 +134,7 @@ public:
             throw load_error(errc::not_loaded, "ctypes: adopt() needs an open library handle, "
                                                "not a null one");
         basic_library lib;
-        auto state = std::make_shared<detail::library_state>();
-        state->handle = handle;
-        state->flags = flags;
-        state->path = detail::native_loader::file_of(handle, std::string());
-        state->name = state->path;
-        lib.state_ = std::move(state);
+        lib.state_ = detail::adopt_library(handle, flags);
         return lib;
     }
 
@@ -264,7 +247,8 @@ public:
             name, declaration, call_flags, flags(), state_, [&](detail::decoration decoration) {
                 std::error_code ec;
                 std::string message;
-                void *p = find(name, wanted::function, 0, ec, &message, decoration);
+                void *p = detail::resolve(state_.get(), name, detail::wanted::function, 0, ec,
+                                          &message, decoration);
                 if (!p)
                     raise(ec, message);
                 return p;
@@ -417,7 +401,7 @@ public:
             return false;
         try {
             detail::os_error err;
-            return lookup(name, err) != nullptr;
+            return detail::lookup(*state_, name, err) != nullptr;
         } catch (...) {
             return false;
         }
@@ -482,9 +466,7 @@ public:
     /// \endcode
     std::vector<symbol_info> symbols() const {
         if (!state_)
-            throw load_error(errc::not_loaded,
-                             "ctypes: cannot list symbols: no library is loaded (moved from or "
-                             "unloaded)");
+            throw load_error(errc::not_loaded, detail::list_symbols_empty_text());
         return detail::image_symbols(state_->handle);
     }
 
@@ -513,14 +495,6 @@ private:
         return empty;
     }
 
-    std::string display_name() const {
-        if (!state_)
-            return "(no library)";
-        if (!state_->name.empty())
-            return state_->name;
-        return "the running program";
-    }
-
     // The exception a lookup or unload failure is (a load failure is always a load_error).
     static detail::error_kind kind_of(const std::error_code &ec) noexcept {
         if (ec == errc::not_loaded)
@@ -539,170 +513,18 @@ private:
     }
 
     void open(const path_arg &path, load_flags flags, std::error_code &ec, std::string *message) {
-        ec.clear();
-        if (!path.is_self() && path.utf8().empty()) {
-            ec = std::make_error_code(std::errc::invalid_argument);
-            if (message)
-                *message = std::string("ctypes: cannot load a library from ") +
-                           (path.is_null() ? "a null name" : "an empty name") +
-                           ": use self() for the running program";
-            return;
-        }
-        if (path.nul_at() != std::string::npos) {
-            ec = errc::load_failed;
-            if (message)
-                *message = detail::embedded_nul_text(
-                    "load '" + path.utf8().substr(0, path.nul_at()) + "'", path.nul_at());
-            return;
-        }
-        detail::os_error err;
-        const auto native = detail::native_loader::native_path(path.utf8());
-        auto handle = detail::native_loader::open(path.is_self() ? nullptr : &native, flags, err);
-        std::vector<std::string> tried;
-        if (!handle && !path.is_self() && has_flags(flags, try_decorated))
-            handle = detail::open_decorated(path.utf8(), flags, tried);
-        if (!handle) {
-            ec = err.code;
-            if (message)
-                *message =
-                    "ctypes: cannot load '" +
-                    (path.is_self() ? std::string("the running program") : path.utf8()) + "': " +
-                    (path.is_self() ? std::string()
-                                    : detail::load_failure_hint(path.utf8(), tried, err.text)) +
-                    err.text;
-            return;
-        }
-        auto state = std::make_shared<detail::library_state>();
-        state->handle = handle;
-        state->owned = !path.is_self() || detail::native_loader::self_is_owned();
-        state->is_self = path.is_self();
-        state->flags = flags;
-        state->name = path.utf8();
-        state->path = detail::native_loader::file_of(handle, path.utf8());
-        state->symbols = detail::own_symbols::of(handle);
-        state_ = std::move(state);
-    }
-
-    enum class wanted { function, object };
-
-    void *lookup(const symbol_name &name, detail::os_error &err) const {
-        if (name.by_ordinal)
-            return detail::native_loader::symbol_at(state_->handle, name.ordinal, err);
-        return detail::native_loader::symbol(state_->handle, name.value, err);
-    }
-
-    // The common lookup behind get() and var(): resolves, then checks the symbol table's kind
-    // and size where the format records them. Messages are built only on failure, and only when
-    // wanted: the successful lookup allocates nothing here (bench/README.md, lookups).
-    // `decoration` is how a function lookup may decorate its name (none for anything else); only
-    // 32-bit Windows uses it, when the plain name is not exported.
-    void *find(const symbol_name &name, wanted kind, std::size_t size, std::error_code &ec,
-               std::string *message, detail::decoration decoration = {}) const {
-        ec.clear();
-        const auto fail = [&](std::error_code code, const auto &text) -> void * {
-            ec = code;
-            if (message)
-                *message = text();
-            return nullptr;
-        };
-        if (!state_)
-            return fail(errc::not_loaded, [&] {
-                return "ctypes: cannot look up " + name.quoted() +
-                       ": no library is loaded (moved from or unloaded)";
-            });
-        if (!name.by_ordinal && !name.value)
-            return fail(errc::symbol_not_found, [&] {
-                return "ctypes: cannot look up a null symbol name in '" + display_name() + "'";
-            });
-        if (name.has_nul())
-            return fail(errc::symbol_not_found, [&] {
-                return detail::embedded_nul_text("look up symbol " + name.quoted() + " in '" +
-                                                     display_name() + "'",
-                                                 name.nul_at);
-            });
-        const auto quoted = [&] {
-            return (name.by_ordinal ? "" : "symbol ") + name.quoted() + " in '" + display_name() +
-                   "'";
-        };
-        if (name.by_ordinal && name.ordinal == 0)
-            return fail(errc::symbol_not_found, [&] {
-                return "ctypes: cannot find " + quoted() + ": export ordinals are 1 to 65535";
-            });
-        detail::os_error err;
-        void *p = nullptr;
-        detail::symbol_facts facts;
-        // One hash lookup when the library defines the name itself; the loader otherwise.
-        const bool own = !name.by_ordinal && state_->symbols.find(name.value, p, facts);
-        if (!own)
-            p = lookup(name, err);
-#if defined(_WIN32) && (defined(_M_IX86) || defined(__i386__))
-        if (!p && !name.by_ordinal && decoration.argument_bytes != detail::no_decoration) {
-            const auto match = detail::find_decorated(
-                name.value, decoration.argument_bytes,
-                [&](const std::string &n) {
-                    detail::os_error ignored;
-                    return detail::native_loader::symbol(state_->handle, n.c_str(), ignored) !=
-                           nullptr;
-                },
-                decoration.rule);
-            using m = detail::decorated_match::kind;
-            if (match.what == m::found)
-                p = detail::native_loader::symbol(state_->handle, match.name.c_str(), err);
-            else if (match.what == m::mismatch)
-                return fail(errc::argument_size_mismatch, [&] {
-                    return "ctypes: " + quoted() + " is exported as '" + match.name + "': " +
-                           detail::argument_size_text(decoration.argument_bytes,
-                                                      match.exported_bytes);
-                });
-        }
-#else
-        (void)decoration;
-#endif
-        if (!p)
-            return fail(err.code, [&] {
-                if (err.code == errc::null_symbol)
-                    return "ctypes: " + quoted() + " resolves to NULL: " + err.text;
-                const std::string hint = name.by_ordinal
-                                             ? std::string()
-                                             : detail::symbol_hint(state_->handle, name.value);
-                return "ctypes: cannot find " + quoted() + hint + ": " + err.text;
-            });
-        if (!own)
-            facts =
-                detail::native_loader::facts_of(state_->handle, p, name.value ? name.value : "");
-        using k = symbol_kind;
-        const auto data_kind = [&] {
-            return std::string(facts.kind == k::tls ? "a thread-local variable" : "a data object");
-        };
-        if (kind == wanted::function && (facts.kind == k::object || facts.kind == k::tls))
-            return fail(errc::not_a_function, [&] {
-                return "ctypes: " + quoted() + " is " + data_kind() + " of " +
-                       std::to_string(facts.size) + " bytes, not a function; use var<T>()";
-            });
-        if (kind == wanted::object && facts.kind == k::function)
-            return fail(errc::not_an_object, [&] {
-                return "ctypes: " + quoted() + " is a function, not a data object; use get<Sig>()";
-            });
-        if (kind == wanted::object && (facts.kind == k::object || facts.kind == k::tls) &&
-            facts.size != 0 && facts.size != size)
-            return fail(errc::size_mismatch, [&] {
-                return "ctypes: " + quoted() + " is " +
-                       (facts.kind == k::tls ? data_kind() : std::string("an object")) + " of " +
-                       std::to_string(facts.size) + " bytes, but var<T>() declares " +
-                       std::to_string(size) + " (sizeof(T))";
-            });
-        return p;
+        state_ = detail::open_library(path, flags, ec, message);
     }
 
     template <class Sig, class FnPolicy>
     function<Sig, FnPolicy> get(symbol_name name, ctypes::call_flags call_flags,
                                 std::error_code &ec, std::string *message) const {
         using fn = function<Sig, FnPolicy>;
-        if constexpr (std::is_base_of_v<detail::invalid_function_base, fn>) {
+        if constexpr (detail::is_rejected_v<fn>) {
             return fn(); // a static_assert already said what is wrong with Sig
         } else {
-            void *p = find(
-                name, wanted::function, 0, ec, message,
+            void *p = detail::resolve(
+                state_.get(), name, detail::wanted::function, 0, ec, message,
                 detail::decoration_of<detail::plain_signature_t<Sig>,
                                       typename detail::policy_for_t<Sig, FnPolicy>::convention>());
             if (!p)
@@ -720,7 +542,7 @@ private:
         if (names.size() == 0) {
             ec = errc::symbol_not_found;
             if (message)
-                *message = "ctypes: get_first<Sig>() needs at least one name to look up";
+                *message = detail::no_names_text();
             return {};
         }
         for (const symbol_name &name : names) {
@@ -733,20 +555,8 @@ private:
                 return f;
             }
         }
-        if (message) {
-            std::string text = "ctypes: cannot find any of ";
-            for (const symbol_name &name : names)
-                text += (&name == names.begin() ? "" : ", ") + name.quoted();
-            text += " in '" + display_name() + "'";
-            const symbol_name &first = *names.begin();
-            if (!first.by_ordinal && first.value)
-                text += detail::symbol_hint(state_->handle, first.value);
-            const symbol_name &last = *(names.end() - 1);
-            detail::os_error err;
-            if (!last.is_null())
-                lookup(last, err);
-            *message = err.text.empty() ? text : text + ": " + err.text;
-        }
+        if (message)
+            *message = detail::none_found_message(*state_, names);
         return {};
     }
 
@@ -768,10 +578,11 @@ private:
 
     template <class T>
     variable<T> var(symbol_name name, std::error_code &ec, std::string *message) const {
-        if constexpr (!variable<T>::validated_::value) {
+        if constexpr (detail::is_rejected_v<variable<T>>) {
             return variable<T>(); // a static_assert already said what is wrong with T
         } else {
-            void *p = find(name, wanted::object, sizeof(T), ec, message);
+            void *p =
+                detail::resolve(state_.get(), name, detail::wanted::object, sizeof(T), ec, message);
             if (!p)
                 return variable<T>();
             // The program's copy of the object, when it made one, is the live one (except for
@@ -785,34 +596,7 @@ private:
     }
 
     bool unload(std::error_code &ec, std::string *message) noexcept {
-        ec.clear();
-        try {
-            if (!state_) {
-                ec = errc::not_loaded;
-                if (message)
-                    *message = "ctypes: cannot unload: no library is loaded (moved from or "
-                               "already unloaded)";
-                return false;
-            }
-            const long users = use_count();
-            if (users > 0) {
-                ec = errc::in_use;
-                if (message)
-                    *message = "ctypes: cannot unload '" + display_name() +
-                               "': " + std::to_string(users) +
-                               (users == 1 ? " function, variable or owned pointer still uses it"
-                                           : " functions, variables or owned pointers still use "
-                                             "it");
-                return false;
-            }
-            const std::string file = state_->path;
-            const bool is_self = state_->is_self;
-            state_.reset(); // the last reference: the loader's reference is given back here
-            return !is_self && !detail::native_loader::is_in_process(file);
-        } catch (...) { // std::bad_alloc while building a message
-            ec = std::make_error_code(std::errc::not_enough_memory);
-            return false;
-        }
+        return detail::release(state_, ec, message);
     }
 
     template <class Sig, class P>

@@ -67,7 +67,7 @@ public:
     /// Whether it holds a free function. Throws nothing.
     explicit operator bool() const noexcept { return static_cast<bool>(free_); }
 
-    /// \cond CTYPES_INTERNAL
+private:
     // A copy of this deleter to own `p`; if the copy throws, `p` is freed before the rethrow.
     template <class T>
     foreign_deleter copy_for(T *p) const {
@@ -79,9 +79,7 @@ public:
             throw;
         }
     }
-    /// \endcond
 
-private:
     free_function free_;
 };
 
@@ -184,8 +182,7 @@ public:
     /// case the result has already been freed: it never leaks.
     template <class... X>
     result_type operator()(X &&...args) const {
-        auto p = allocate_(std::forward<X>(args)...);
-        return result_type(p, free_.copy_for(p));
+        return free_.own(allocate_(std::forward<X>(args)...));
     }
 
     /// The allocating function. Throws nothing.

@@ -26,6 +26,15 @@ struct cdecl_convention {
     /// The function pointer type for `R(A..., ...)`.
     template <class R, class... A>
     using variadic_pointer = R (*)(A..., ...);
+    /// The entry point C calls in a callback of this convention (ctypes::callback,
+    /// with_user_data()): passes its arguments to `Target::invoke`. One instantiation per
+    /// callable type or pool thunk; see ctypes::policy for a user convention's own.
+    /// \tparam Target the library's: a type with `static R invoke(A &...) noexcept`.
+    /// \return what Target::invoke returns. Throws nothing.
+    template <class Target, class R, class... A>
+    static R thunk(A... a) noexcept {
+        return Target::invoke(a...);
+    }
 };
 
 /// The Win32 API convention: the callee pops the arguments. It differs from cdecl only on 32-bit
@@ -50,6 +59,14 @@ struct stdcall_convention {
     /// The function pointer type for `R(A..., ...)`: always cdecl.
     template <class R, class... A>
     using variadic_pointer = R (*)(A..., ...);
+    /// The entry point C calls in a callback of this convention (ctypes::WINFUNCTYPE,
+    /// with_user_data()), stdcall on 32-bit x86: passes its arguments to `Target::invoke`.
+    /// \tparam Target the library's: a type with `static R invoke(A &...) noexcept`.
+    /// \return what Target::invoke returns. Throws nothing.
+    template <class Target, class R, class... A>
+    static R CTYPES_DETAIL_STDCALL thunk(A... a) noexcept {
+        return Target::invoke(a...);
+    }
 };
 
 /// Result check that returns results as they are (ctypes' default `restype` handling).
@@ -64,17 +81,32 @@ struct hresult_check {
     /// True: every result goes through check().
     static constexpr bool checks = true;
     /// \tparam R the declared result type: a 32-bit signed integer (HRESULT is `long` on Windows,
-    /// `int32_t` on Linux ports).
+    /// `int32_t` on Linux ports); any other type does not compile, at get<Sig>() already.
     /// \throws hresult_error when `result < 0`, naming `function`.
     template <class R>
     static void check(const R &result, const std::string &function) {
-        static_assert(std::is_integral_v<R> && std::is_signed_v<R> && sizeof(R) == 4,
-                      "ctypes: an HRESULT-checked function must return HRESULT, a 32-bit signed "
-                      "integer; declare the result as long (Windows) or std::int32_t");
         if (result < 0)
             throw hresult_error(static_cast<std::int32_t>(result), function);
     }
 };
+
+namespace detail {
+// Fires, when get<Sig>() or function<Sig> names the function type, the static_assert of a result
+// check that cannot take the result type R (a void result is never checked); true when nothing is
+// wrong. The checks of result_check.hpp say so at the first call instead, where the form of a
+// user's callable is known.
+template <class Check, class R>
+constexpr bool validate_result_check() {
+    if constexpr (std::is_same_v<Check, hresult_check> && !std::is_void_v<R>) {
+        constexpr bool ok = std::is_integral_v<R> && std::is_signed_v<R> && sizeof(R) == 4;
+        static_assert(ok, "ctypes: an HRESULT-checked function must return HRESULT, a 32-bit "
+                          "signed integer; declare the result as long (Windows) or std::int32_t");
+        return ok;
+    } else {
+        return true;
+    }
+}
+} // namespace detail
 
 /// A policy from a calling convention and a result check.
 /// \tparam Convention cdecl_convention, stdcall_convention, or a type with the same members:
@@ -86,6 +118,15 @@ struct hresult_check {
 /// stack (each rounded up to 4 bytes). A lookup tries the plain name first, then `decorate`'s
 /// name; a decorated export with another N is reported as errc::argument_size_mismatch.
 /// Elsewhere (64-bit Windows, ELF, Mach-O) only the plain name is looked up.
+/// For callbacks (ctypes::callback, with_user_data()) the convention supplies the entry point C
+/// calls, with its attribute: a static member function template
+/// `template <class Target, class R, class... A> static R thunk(A... a) noexcept` whose body is
+/// `return Target::invoke(a...);` and whose address is a `pointer<R, A...>`; a convention without
+/// one cannot make callbacks (a static_assert at callback<Sig, Convention> says what to write).
+/// The library instantiates it once per callable type and once per thunk of its static pool
+/// (CTYPES_CALLBACK_SLOTS). Thunks written at run time, for callables with state beyond the pool,
+/// serve a convention whose `pointer` is cdecl's or stdcall's; for any other (fastcall on 32-bit
+/// x86) the static pool is all there is, and a callback beyond it throws errc::no_callback_slot.
 /// \code
 /// struct fastcall_convention {
 ///     template <class R, class... A>
@@ -94,6 +135,10 @@ struct hresult_check {
 ///     using variadic_pointer = R (*)(A..., ...);
 ///     static std::string decorate(const std::string &name, std::size_t argument_bytes) {
 ///         return "@" + name + "@" + std::to_string(argument_bytes); // @fast_12@12
+///     }
+///     template <class Target, class R, class... A> // what C calls in a callback
+///     static R __attribute__((fastcall)) thunk(A... a) noexcept {
+///         return Target::invoke(a...);
 ///     }
 /// };
 /// \endcode

@@ -95,21 +95,7 @@ public:
     /// \param code the error. \param function the function's name. \param returned the result
     /// as text (`-1`, `NULL`, `14`).
     call_error(std::error_code code, const std::string &function, const std::string &returned)
-        : error(code, describe(code, function, returned)) {}
-
-private:
-    static std::string describe(const std::error_code &code, const std::string &function,
-                                const std::string &returned) {
-        std::string number;
-        if (code == errc::call_failed)
-            number = "no error number";
-        else if (code.category() == std::generic_category())
-            number = "errno " + std::to_string(code.value());
-        else
-            number = std::string(code.category().name()) + " error " + std::to_string(code.value());
-        return "ctypes: call to '" + function + "' failed (returned " + returned + ", " + number +
-               "): " + code.message();
-    }
+        : error(code, detail::call_failure_text(code, function, returned)) {}
 };
 
 namespace detail {
@@ -360,7 +346,7 @@ class checked_base<Fn, Check, R, type_list<P...>, type_list<In...>, Variadic> {
 public:
     /// Calls the function, then the check. \throws what the function's policy and the check
     /// throw.
-    template <class... X, bool V = Variadic, std::enable_if_t<V || sizeof...(X) == 0, int> = 0>
+    template <class... X, detail::extra_arguments_t<Variadic, X...> = 0>
     auto operator()(arg_t<In>... args, const X &...extra) const {
         const auto run_check = [&](const auto &...result) {
             const call_context context(fn_.name(), fn_.flags());

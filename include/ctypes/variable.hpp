@@ -59,7 +59,7 @@ constexpr bool validate_object_type() {
 /// const char *first = (*env)[0];
 /// \endcode
 template <class T>
-class variable {
+class variable : detail::accepted_if_t<detail::validate_object_type<T>()> {
     // The pointer and reference types are spelled so that a rejected T (a reference, void)
     // reports only the static_assert, not errors of its own.
     using pointer_ = std::add_pointer_t<std::remove_reference_t<T>>;
@@ -68,10 +68,6 @@ class variable {
 public:
     /// The type of the exported object.
     using element_type = T;
-    /// \cond CTYPES_INTERNAL
-    // Naming the check in a member type runs it when the class is instantiated.
-    using validated_ = std::integral_constant<bool, detail::validate_object_type<T>()>;
-    /// \endcond
 
     /// An empty handle; `bool(v)` is false and dereferencing it is undefined. Throws nothing.
     variable() = default;

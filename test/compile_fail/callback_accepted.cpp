@@ -4,6 +4,18 @@
 struct point {
     double x, y;
 };
+// A user convention with its own thunk (the platform's default convention, so it compiles
+// everywhere).
+struct user_convention {
+    template <class R, class... A>
+    using pointer = R (*)(A...);
+    template <class R, class... A>
+    using variadic_pointer = R (*)(A..., ...);
+    template <class Target, class R, class... A>
+    static R thunk(A... a) noexcept {
+        return Target::invoke(a...);
+    }
+};
 int plain(int x) noexcept {
     return x;
 }
@@ -20,6 +32,9 @@ int main() {
         [](void *, int x) { return x; });
     auto h = ctypes::with_user_data<int(int, const void *), ctypes::stdcall_convention, 1>(
         [](int x) { return x; }, ctypes::on_exception(0));
+    ctypes::callback<int(int), user_convention> i([k](int x) { return x + k; });
+    ctypes::callback<void(double), user_convention> j([](double) {});
+    auto l = ctypes::with_user_data<int(void *, int), user_convention>([](int x) { return x; });
     (void)a;
     (void)b;
     (void)c;
@@ -28,4 +43,7 @@ int main() {
     (void)f;
     (void)g.get();
     (void)h.user_data();
+    (void)i;
+    (void)j;
+    (void)l.get();
 }

@@ -1,5 +1,5 @@
-// A callback with a convention the thunks cannot be made for.
-// expect: callbacks can be made for cdecl_convention .CFUNCTYPE. and stdcall_convention
+// A callback with a user convention that supplies no thunk for C to call.
+// expect: ctypes: callback<Sig, Convention> needs a Convention that supplies its thunk: a static
 #include <ctypes/ctypes.hpp>
 struct fastcall_convention {
     template <class R, class... A>

@@ -25,6 +25,11 @@ class basic_string_buffer;
 
 namespace detail {
 
+// The SFINAE of every typed call operator, `template <class... X, extra_arguments_t<Variadic,
+// X...> = 0>`: arguments after the declared ones exist for a variadic signature only.
+template <bool Variadic, class... X>
+using extra_arguments_t = std::enable_if_t<Variadic || sizeof...(X) == 0, int>;
+
 template <class Param>
 struct arg_converter {
     using type = Param;

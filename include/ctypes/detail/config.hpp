@@ -25,6 +25,14 @@
 //                                   (glibc, FreeBSD): the loader's own tables are readable
 //   CTYPES_DETAIL_RUNTIME_THUNKS    1 where callback thunks can be written at run time (x86-64,
 //                                   and 32-bit x86 with g++/clang), else 0
+//
+// One more crosses headers but belongs to the runtime-typed calls, outside the typed core, and
+// is defined beside the code it selects:
+//   CTYPES_DETAIL_FAST_CALL         (detail/dynamic/fast_call.hpp, read by dynamic.hpp) 1 where
+//                                   runtime-typed calls in registers skip libffi (x86-64
+//                                   System V), else 0
+// Every other internal macro is #undef'ed at the end of the header that defines it
+// (CTYPES_DETAIL_POSITION in types.hpp, CTYPES_DETAIL_WINAPI and _IMPORT in win32.hpp).
 
 // Any C library header defines the C library's own macros (__GLIBC__) that the tests below read.
 #include <cstdint>

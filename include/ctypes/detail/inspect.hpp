@@ -15,6 +15,8 @@
 
 #if defined(_WIN32)
 #include "windows/inspect.hpp"
+#elif defined(__APPLE__)
+#include "macos/inspect.hpp"
 #else
 #include "posix/inspect.hpp"
 #endif

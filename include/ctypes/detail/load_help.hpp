@@ -17,13 +17,6 @@
 
 namespace ctypes::detail {
 
-// The error for a library or symbol name with a NUL byte inside: C strings end at the first
-// NUL, so the loader would silently use a shorter name than the one given.
-inline std::string embedded_nul_text(const std::string &attempted, std::size_t at) {
-    return "ctypes: cannot " + attempted + ": the name has an embedded NUL at byte " +
-           std::to_string(at) + ", where a C string ends; pass the name without it";
-}
-
 // Loads the first decorated form of `name` that the loader accepts; `tried` receives the forms.
 // On failure returns null: the caller reports the loader's text for the name as given.
 inline native_loader::handle_type open_decorated(const std::string &name, load_flags flags,

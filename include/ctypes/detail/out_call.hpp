@@ -85,7 +85,7 @@ public:
     /// value-initialised T for each out<T>.
     /// \return `std::tuple<R, T...>`; for a void result the one `T`, or `std::tuple<T...>`.
     /// \throws whatever the plain call throws (the policy's result check).
-    template <class... X, bool V = Variadic, std::enable_if_t<V || sizeof...(X) == 0, int> = 0>
+    template <class... X, extra_arguments_t<Variadic, X...> = 0>
     result_type operator()(arg_t<In>... args, const X &...extra) const {
         outs values_out{};
         auto ins = std::forward_as_tuple(args...);

@@ -23,6 +23,17 @@ namespace detail {
 template <class T>
 inline constexpr bool dependent_false = false;
 
+// The one mechanism behind "validate, then one message": a class template whose arguments a
+// static_assert refused derives from `rejected` instead of its working base, so nothing else in
+// it reports errors of its own, and basic_library skips the lookup (is_rejected_v). function
+// and variable use it; `accepted` is the empty base of a variable whose type passed.
+struct rejected {};
+struct accepted {};
+template <bool Valid>
+using accepted_if_t = std::conditional_t<Valid, accepted, rejected>;
+template <class T>
+inline constexpr bool is_rejected_v = std::is_base_of_v<rejected, T>;
+
 // ctypes::out<T> marks an output parameter: C receives a T*, the call returns the T.
 template <class T>
 struct is_out : std::false_type {};

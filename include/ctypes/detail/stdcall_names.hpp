@@ -6,8 +6,8 @@
 // (MinGW), N being the bytes of arguments the callee pops; a user convention may give its own
 // rule (fastcall: `@name@N`). This header computes N from a C++ signature and decides, given a
 // "does this export exist" predicate, which name a lookup should use. Both are plain C++ so every
-// platform compiles and tests them; only 32-bit Windows builds call them from basic_library's
-// lookup.
+// platform compiles and tests them; only the 32-bit Windows loader calls them
+// (native_loader::decorated_symbol, when a lookup misses the plain name).
 
 #include <cstddef>
 #include <string>
@@ -168,12 +168,6 @@ decorated_match find_decorated(const std::string &name, std::size_t bytes, Exist
         if (other != bytes && try_bytes(other, decorated_match::kind::mismatch))
             return match;
     return match;
-}
-
-// The words of the argument_size_mismatch error, shared by the lookup and its tests.
-inline std::string argument_size_text(std::size_t declared, std::size_t exported) {
-    return "declared " + std::to_string(declared) + " bytes of arguments, the library exports " +
-           std::to_string(exported);
 }
 
 } // namespace detail

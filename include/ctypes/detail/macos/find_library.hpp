@@ -19,32 +19,24 @@
 #include <cstdlib>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include <dlfcn.h>
 #include <sys/stat.h>
 
+#include "../path.hpp"
+
 namespace ctypes::detail {
 
 namespace dyld {
 
+// A DYLD_* list's absolute entries: dyld separates them with colons.
 inline std::vector<std::string> env_dirs(const char *variable) {
     std::vector<std::string> dirs;
-    const char *list = std::getenv(variable);
-    if (!list)
-        return dirs;
-    std::string cur;
-    for (const char *p = list;; ++p) {
-        if (*p == ':' || *p == '\0') {
-            if (!cur.empty() && cur[0] == '/')
-                dirs.push_back(cur);
-            cur.clear();
-            if (*p == '\0')
-                break;
-        } else {
-            cur += *p;
-        }
-    }
+    for (std::string &dir : detail::path::split_list(std::getenv(variable), ":"))
+        if (dir[0] == '/')
+            dirs.push_back(std::move(dir));
     return dirs;
 }
 
@@ -62,9 +54,8 @@ inline bool is_framework(const std::string &name) {
     return name.find(".framework/") != std::string::npos;
 }
 
-inline std::string base_name(const std::string &path) {
-    const auto slash = path.rfind('/');
-    return slash == std::string::npos ? path : path.substr(slash + 1);
+inline std::string base_name(const std::string &file) {
+    return detail::path::file_name_of(file, detail::path::posix_separators);
 }
 
 inline std::vector<std::string> candidates(const std::string &name) {

@@ -14,6 +14,7 @@
 #include <utility>
 #include <vector>
 
+#include "../path.hpp"
 #include "ld_cache_file.hpp"
 #include "search.hpp"
 
@@ -30,7 +31,8 @@ inline std::string find_library_impl(std::string_view name) {
     std::string found = find_library_in_cache(name);
     if (!found.empty())
         return found;
-    std::vector<std::string> dirs = search::split_dirs(std::getenv("LD_LIBRARY_PATH"));
+    std::vector<std::string> dirs =
+        detail::path::split_list(std::getenv("LD_LIBRARY_PATH"), search::list_separators);
     for (std::string &dir : search::default_dirs())
         dirs.push_back(std::move(dir));
     const std::string file_name = "lib" + std::string(name) + ".so";

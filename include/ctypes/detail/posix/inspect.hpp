@@ -2,14 +2,14 @@
 #ifndef CTYPES_DETAIL_POSIX_INSPECT_HPP
 #define CTYPES_DETAIL_POSIX_INSPECT_HPP
 
-// Inspection on POSIX systems: a loaded library's exports from its .dynsym (through the link
-// map, where the loader exposes one), the images in the process (dl_iterate_phdr, or dyld's
-// image list on macOS), and why a library that exists on disk failed to load (a DT_NEEDED entry
-// that resolves nowhere). Same functions as windows/inspect.hpp.
+// Inspection on ELF systems: a loaded library's exports from its .dynsym (through the link map,
+// where the loader exposes one), the images in the process (dl_iterate_phdr), and why a library
+// that exists on disk failed to load (a DT_NEEDED entry that resolves nowhere). Same functions
+// as windows/inspect.hpp and macos/inspect.hpp.
 
 #include <cstdlib>
-#include <algorithm>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <dlfcn.h>
@@ -18,14 +18,11 @@
 
 #include "../config.hpp"
 #include "../symbol_kind.hpp"
+#include "images.hpp"
 #include "loader.hpp"
 #include "search.hpp"
 
-#if defined(__APPLE__)
-#include <mach-o/dyld.h>
-#else
 #include <link.h>
-#endif
 
 namespace ctypes::detail {
 
@@ -46,21 +43,13 @@ inline std::vector<symbol_info> image_symbols(void *handle) {
         out.push_back(std::move(info));
     });
 #else
-    (void)handle; // no link map to read the symbol table through (macOS, musl)
+    (void)handle; // no link map to read the symbol table through (musl)
 #endif
     return out;
 }
 
 inline std::vector<loaded_image> loaded_images() {
     std::vector<loaded_image> out;
-#if defined(__APPLE__)
-    const std::uint32_t n = ::_dyld_image_count();
-    for (std::uint32_t i = 0; i < n; ++i) {
-        const char *name = ::_dyld_get_image_name(i);
-        if (name)
-            out.push_back({name, ::_dyld_get_image_header(i)});
-    }
-#else
     ::dl_iterate_phdr(
         [](struct dl_phdr_info *info, std::size_t, void *data) -> int {
             auto &list = *static_cast<std::vector<loaded_image> *>(data);
@@ -78,34 +67,11 @@ inline std::vector<loaded_image> loaded_images() {
             return 0;
         },
         &out);
-#endif
-    return out;
-}
-
-inline std::string canonical_or_same(const std::string &path) {
-    char *resolved = ::realpath(path.c_str(), nullptr);
-    if (!resolved)
-        return path;
-    std::string out = resolved;
-    std::free(resolved);
     return out;
 }
 
 inline bool image_is_loaded(const std::string &path) {
-    if (path.empty())
-        return false;
-    const std::vector<loaded_image> images = loaded_images();
-    if (path.find('/') == std::string::npos) {
-        for (const loaded_image &image : images)
-            if (search::file_name_of(image.path) == path)
-                return true;
-        return false;
-    }
-    const std::string wanted = canonical_or_same(path);
-    for (const loaded_image &image : images)
-        if (image.path == path || canonical_or_same(image.path) == wanted)
-            return true;
-    return false;
+    return image_in(loaded_images(), path);
 }
 
 // What a dependency walk cost: file-system probes and objects read (for the tests' bounds).
@@ -126,12 +92,6 @@ struct dependency_walk_stats {
 // the loader's message is about something else.
 inline std::string missing_dependency(const std::string &name, const std::string &loader_text,
                                       dependency_walk_stats *stats = nullptr) {
-#if defined(__APPLE__)
-    (void)name; // Mach-O load commands are not read; dyld's own message names the dependency
-    (void)loader_text;
-    (void)stats;
-    return {};
-#else
     static const std::string marker = ": cannot open shared object file";
     const std::size_t at = loader_text.find(marker);
     if (name.empty() || at == std::string::npos || at == 0)
@@ -165,8 +125,9 @@ inline std::string missing_dependency(const std::string &name, const std::string
         if (depth > 16 || objects >= 256 || ::stat(object.c_str(), &st) != 0)
             return false;
         const std::pair<dev_t, ino_t> id{st.st_dev, st.st_ino};
-        if (std::find(seen.begin(), seen.end(), id) != seen.end())
-            return false;
+        for (const auto &visited : seen)
+            if (visited == id)
+                return false;
         seen.push_back(id);
         ++objects;
         const elf_file::dynamic_info info = elf_file::read_dynamic_file(object);
@@ -199,10 +160,10 @@ inline std::string missing_dependency(const std::string &name, const std::string
                     continue;
                 }
             }
-            const auto memo =
-                std::find_if(resolved.begin(), resolved.end(),
-                             [&](const auto &entry) { return entry.first == needed; });
-            if (memo != resolved.end())
+            bool memo = false;
+            for (const auto &entry : resolved)
+                memo = memo || entry.first == needed;
+            if (memo)
                 continue; // resolved (and walked) once already, as the loader reuses it
             resolved.emplace_back(needed, search::resolve(needed, rpath, runpath, cache,
                                                           info.elf_class, info.machine, budget));
@@ -221,7 +182,6 @@ inline std::string missing_dependency(const std::string &name, const std::string
     if (needed_by.empty())
         return "dependency '" + named + "' was not found";
     return "dependency '" + named + "' (needed by '" + needed_by + "') was not found";
-#endif
 }
 
 } // namespace ctypes::detail

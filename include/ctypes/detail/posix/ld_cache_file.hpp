@@ -3,16 +3,17 @@
 #define CTYPES_DETAIL_POSIX_LD_CACHE_FILE_HPP
 
 // The loader cache file, read once and kept while it stays the same file: find_library() asks
-// it for a short name at the cost of one stat() and a map lookup instead of reading and scanning
-// the whole file (bench/README.md, find_library_z). The file counts as unchanged while its
-// device, inode, size, modification time and status-change time are all the same; ldconfig
-// writes a new file and renames it over the old one, which changes the inode.
+// it for a short name at the cost of one stat() and a look through the names asked before
+// instead of reading and scanning the whole file (bench/README.md, find_library_z). The file counts
+// as unchanged while its device, inode, size, modification time and status-change time are all the
+// same; ldconfig writes a new file and renames it over the old one, which changes the inode.
 
 #include <cstddef>
-#include <map>
 #include <mutex>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include <sys/stat.h>
 
@@ -47,13 +48,15 @@ public:
             loaded_ = true;
             ++reads_;
         }
-        const auto hit = answers_.find(name);
-        if (hit != answers_.end())
-            return hit->second;
+        // A program asks for a handful of names: a short list beats a tree, and keeps <map> out
+        // of every includer's compile (bench/README.md, compile time).
+        for (const auto &answer : answers_)
+            if (answer.first == name)
+                return answer.second;
         std::string found = ld_cache::find(reinterpret_cast<const unsigned char *>(bytes_.data()),
                                            bytes_.size(), name);
         if (answers_.size() < max_answers)
-            answers_.emplace(std::string(name), found);
+            answers_.emplace_back(std::string(name), found);
         return found;
     }
 
@@ -83,13 +86,8 @@ private:
         id.size = st.st_size;
         id.modified_s = static_cast<long long>(st.st_mtime);
         id.changed_s = static_cast<long long>(st.st_ctime);
-#if defined(__APPLE__)
-        id.modified_ns = st.st_mtimespec.tv_nsec;
-        id.changed_ns = st.st_ctimespec.tv_nsec;
-#else
         id.modified_ns = st.st_mtim.tv_nsec;
         id.changed_ns = st.st_ctim.tv_nsec;
-#endif
         return id;
     }
 
@@ -108,7 +106,7 @@ private:
     bool loaded_ = false;
     identity identity_;
     std::string bytes_;
-    std::map<std::string, std::string, std::less<>> answers_;
+    std::vector<std::pair<std::string, std::string>> answers_; // name, soname ("" if none)
     std::size_t reads_ = 0;
 };
 

@@ -13,12 +13,14 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <string>
+#include <system_error>
 #include <unistd.h>
 
 #include "../config.hpp"
 #include "../errc.hpp"
 #include "../flag_bits.hpp"
 #include "../os_error.hpp"
+#include "../stdcall_names.hpp"
 #include "../symbol_kind.hpp"
 #include "../unicode.hpp"
 #include "elf_file.hpp"
@@ -198,6 +200,17 @@ struct native_loader {
         (void)name;
         return nullptr;
 #endif
+    }
+
+    // ELF and Mach-O exports are never decorated: a lookup that missed the plain name has no
+    // other name to try (see windows/loader.hpp).
+    static decorated_match decorated_symbol(handle_type, const char *, decoration) {
+        return {};
+    }
+
+    // dlsym's failures are errc values already (symbol() above): none is a platform code.
+    static bool is_missing_export(const std::error_code &) noexcept {
+        return false;
     }
 
     // Export ordinals are a PE notion: ELF and Mach-O export names only. Never reached, since

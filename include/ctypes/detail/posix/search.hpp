@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "../ld_cache.hpp"
+#include "../path.hpp"
 #include "elf_file.hpp"
 
 namespace ctypes::detail::search {
@@ -52,25 +53,9 @@ inline const char *cache_file() noexcept {
     return "/etc/ld.so.cache";
 }
 
-// A colon- (or semicolon-) separated list, without empty entries.
-inline std::vector<std::string> split_dirs(const char *list) {
-    std::vector<std::string> dirs;
-    if (!list)
-        return dirs;
-    std::string cur;
-    for (const char *p = list;; ++p) {
-        if (*p == ':' || *p == ';' || *p == '\0') {
-            if (!cur.empty())
-                dirs.push_back(cur);
-            cur.clear();
-            if (*p == '\0')
-                break;
-        } else {
-            cur += *p;
-        }
-    }
-    return dirs;
-}
+// LD_LIBRARY_PATH and DT_RPATH/DT_RUNPATH separate entries with colons (and, for glibc, also
+// semicolons).
+inline constexpr const char *list_separators = ":;";
 
 // The directories the loader falls back to after the cache (glibc's system directories,
 // with Debian's multiarch directories first).
@@ -137,22 +122,15 @@ inline bool expand_tokens(std::string &text, const std::string &origin) {
 // A search list with its tokens expanded; an entry with an unknown token is dropped.
 inline std::vector<std::string> expand_dirs(const std::string &list, const std::string &origin) {
     std::vector<std::string> out;
-    for (std::string dir : split_dirs(list.c_str()))
+    for (std::string dir : detail::path::split_list(list.c_str(), list_separators))
         if (expand_tokens(dir, origin))
             out.push_back(std::move(dir));
     return out;
 }
 
-inline std::string file_name_of(const std::string &path) {
-    const auto slash = path.rfind('/');
-    return slash == std::string::npos ? path : path.substr(slash + 1);
-}
-
-inline std::string directory_of(const std::string &path) {
-    const auto slash = path.rfind('/');
-    if (slash == std::string::npos)
-        return ".";
-    return slash == 0 ? "/" : path.substr(0, slash);
+// A path's directory, "." for a bare file name (where $ORIGIN then points).
+inline std::string directory_of(const std::string &file) {
+    return detail::path::directory_of(file, detail::path::posix_separators, ".");
 }
 
 // Whether `file` is an ELF of the same class and machine as `like` (0 fields: anything).
@@ -230,7 +208,9 @@ inline std::string resolve(const std::string &name, const std::vector<std::strin
     std::string found;
     if (!(found = try_dirs(rpath)).empty())
         return found;
-    if (!(found = try_dirs(split_dirs(std::getenv("LD_LIBRARY_PATH")))).empty())
+    if (!(found =
+              try_dirs(detail::path::split_list(std::getenv("LD_LIBRARY_PATH"), list_separators)))
+             .empty())
         return found;
     if (!(found = try_dirs(runpath)).empty())
         return found;

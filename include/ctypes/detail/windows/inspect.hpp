@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "../path.hpp"
 #include "../symbol_kind.hpp"
 #include "find_library.hpp"
 #include "loader.hpp"
@@ -85,11 +86,6 @@ inline std::string lower_ascii(std::string s) {
     return s;
 }
 
-inline std::string file_name_of(const std::string &path) {
-    const auto slash = path.find_last_of("/\\");
-    return slash == std::string::npos ? path : path.substr(slash + 1);
-}
-
 // File names compare without regard to ASCII case, as NTFS does by default; a path is made
 // absolute with GetFullPathNameW first.
 inline bool image_is_loaded(const std::string &path) {
@@ -107,7 +103,9 @@ inline bool image_is_loaded(const std::string &path) {
         }
     }
     for (const loaded_image &image : loaded_images()) {
-        const std::string have = lower_ascii(bare ? file_name_of(image.path) : image.path);
+        const std::string have = lower_ascii(
+            bare ? detail::path::file_name_of(image.path, detail::path::windows_separators)
+                 : image.path);
         if (have == wanted)
             return true;
     }
@@ -131,11 +129,6 @@ inline bool read_imports_file(const std::wstring &path, std::vector<std::string>
     return ok;
 }
 
-inline std::wstring directory_of(const std::wstring &path) {
-    const auto slash = path.find_last_of(L"\\/");
-    return slash == std::wstring::npos ? std::wstring() : path.substr(0, slash);
-}
-
 } // namespace pe
 
 // Why `name` failed to load when the reason is a missing dependency: each DLL in the import
@@ -148,7 +141,8 @@ inline std::string missing_dependency(const std::string &name) {
     const std::wstring wide = to_wide(name);
     const bool has_dir = wide.find_first_of(L"\\/") != std::wstring::npos;
     std::vector<std::wstring> dirs;
-    dirs.push_back(pe::directory_of(to_wide(module_file(nullptr))));
+    dirs.push_back(detail::path::directory_of(to_wide(module_file(nullptr)),
+                                              detail::path::windows_wide_separators, L""));
     std::wstring system(260, L'\0');
     const unsigned int n = GetSystemDirectoryW(&system[0], 260);
     if (n > 0 && n < 260) {
@@ -190,7 +184,8 @@ inline std::string missing_dependency(const std::string &name) {
                 continue;
             std::wstring found;
             std::vector<std::wstring> where = dirs;
-            where.insert(where.begin(), pe::directory_of(object));
+            where.insert(where.begin(), detail::path::directory_of(
+                                            object, detail::path::windows_wide_separators, L""));
             for (const std::wstring &dir : where)
                 if (found.empty() && !dir.empty() && is_file_w(dir + L"\\" + wdll))
                     found = dir + L"\\" + wdll;

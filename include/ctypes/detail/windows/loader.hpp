@@ -9,10 +9,13 @@
 
 #include <cstdint>
 #include <string>
+#include <system_error>
 
+#include "../config.hpp"
 #include "../errc.hpp"
 #include "../flag_bits.hpp"
 #include "../os_error.hpp"
+#include "../stdcall_names.hpp"
 #include "../symbol_kind.hpp"
 #include "../unicode.hpp"
 #include "system_message.hpp"
@@ -109,6 +112,28 @@ struct native_loader {
         return p;
     }
 
+    // 32-bit x86 exports stdcall functions as `_name@N` (MSVC) or `name@N` (MinGW), or as a user
+    // convention's rule makes them (stdcall_names.hpp): after GetProcAddress missed the plain
+    // name, which decorated export a lookup of `name` with `d` (never no_decoration) should use,
+    // found or a mismatch of another N. Other targets never decorate.
+    static decorated_match decorated_symbol(handle_type h, const char *name, decoration d) {
+#if CTYPES_DETAIL_X86_32
+        return find_decorated(
+            name, d.argument_bytes,
+            [&](const std::string &n) { return GetProcAddress(h, n.c_str()) != nullptr; }, d.rule);
+#else
+        (void)h;
+        (void)name;
+        (void)d;
+        return {};
+#endif
+    }
+
+    // GetProcAddress's "no such export": ERROR_PROC_NOT_FOUND, a system_category() code.
+    static bool is_missing_export(const std::error_code &ec) noexcept {
+        return ec.category() == std::system_category() && ec.value() == 127;
+    }
+
     // By export ordinal: GetProcAddress takes the number in the low word of the name pointer
     // (MAKEINTRESOURCEA).
     static void *symbol_at(handle_type h, unsigned short ordinal, os_error &err) {
@@ -147,10 +172,14 @@ struct native_loader {
     }
 
     // PE exports record neither a kind nor a size.
-    static symbol_facts facts_of(handle_type, const void *, const char *) noexcept { return {}; }
+    static symbol_facts facts_of(handle_type, const void *, const char *) noexcept {
+        return {};
+    }
 
     // PE has no copy relocations: an exported object lives in its DLL only.
-    static void *program_copy(handle_type, const char *, std::size_t) noexcept { return nullptr; }
+    static void *program_copy(handle_type, const char *, std::size_t) noexcept {
+        return nullptr;
+    }
 };
 
 } // namespace ctypes::detail
