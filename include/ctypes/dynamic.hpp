@@ -868,21 +868,8 @@ public:
     /// for OleDLL); an exception a callback parked.
     template <class... X>
     value operator()(const X &...args) const {
-        static_assert((true && ... && detail::dynamic::is_dynamic_arg<X>),
-                      "ctypes: a dynamic_function argument must be a number, a pointer, nullptr, "
-                      "a std::string, a ctypes::value or a trivially copyable struct; pass "
-                      ".c_str(), .data() or a pointer instead");
-        if constexpr (lane_types<value, X...>) {
-            const void *lane = lane_.get();
-#if CTYPES_DETAIL_FAST_CALL
-            if constexpr (lane_fast_types<value, X...>)
-                if (lane == detail::dynamic::lane_key<0, value, X...>())
-                    return lane_bare<value>(args...);
-#endif
-            if (lane == detail::dynamic::lane_key<1, value, X...>())
-                return lane_call<value>(args...);
-        }
-        return call_value(args...);
+        require_dynamic_args<X...>();
+        return remembered_or<value>([&] { return call_value(args...); }, args...);
     }
 
     /// Calls the foreign function and reads its result as R, with no ctypes::value in between:
@@ -903,21 +890,8 @@ public:
     /// \endcode
     template <class R, class... X>
     R call(const X &...args) const {
-        static_assert((true && ... && detail::dynamic::is_dynamic_arg<X>),
-                      "ctypes: a dynamic_function argument must be a number, a pointer, nullptr, "
-                      "a std::string, a ctypes::value or a trivially copyable struct; pass "
-                      ".c_str(), .data() or a pointer instead");
-        if constexpr (lane_types<R, X...>) {
-            const void *lane = lane_.get();
-#if CTYPES_DETAIL_FAST_CALL
-            if constexpr (lane_fast_types<R, X...>)
-                if (lane == detail::dynamic::lane_key<0, R, X...>())
-                    return lane_bare<R>(args...);
-#endif
-            if (lane == detail::dynamic::lane_key<1, R, X...>())
-                return lane_call<R>(args...);
-        }
-        return call_typed<R>(args...);
+        require_dynamic_args<X...>();
+        return remembered_or<R>([&] { return call_typed<R>(args...); }, args...);
     }
 
     /// Calls the foreign function with arguments whose number is known only at run time (an
@@ -925,9 +899,7 @@ public:
     /// type as operator() converts a C++ value of the value's type (see value::of); the ones
     /// after a variadic function's declared parameters are passed with their own C types, after
     /// the default promotions. \throws as operator().
-    value call(const std::vector<value> &args) const {
-        return call(args.data(), args.size());
-    }
+    value call(const std::vector<value> &args) const { return call(args.data(), args.size()); }
 
     /// The span form of call(const std::vector<value> &), for an interpreter that keeps its
     /// arguments in its own array: `count` values from `args` (which may be null when `count`
@@ -967,26 +939,16 @@ public:
     }
 
     /// The raw address of the function. Throws nothing.
-    void *address() const noexcept {
-        return fn_;
-    }
+    void *address() const noexcept { return fn_; }
     /// The symbol name it was looked up by. Throws nothing.
-    const std::string &name() const noexcept {
-        return name_;
-    }
+    const std::string &name() const noexcept { return name_; }
     /// The declared C type, spelled as C does: `double(*)(double)`. Throws nothing but
     /// std::bad_alloc.
-    std::string signature() const {
-        return sig_ ? sig_->type->name : std::string();
-    }
+    std::string signature() const { return sig_ ? sig_->type->name : std::string(); }
     /// The number of declared parameters. Throws nothing.
-    std::size_t arity() const noexcept {
-        return sig_ ? sig_->type->params.size() : 0;
-    }
+    std::size_t arity() const noexcept { return sig_ ? sig_->type->params.size() : 0; }
     /// Whether the function is variadic. Throws nothing.
-    bool is_variadic() const noexcept {
-        return sig_ && sig_->type->variadic;
-    }
+    bool is_variadic() const noexcept { return sig_ && sig_->type->variadic; }
     /// The C type of declared parameter `i`, or of the result for `i == arity()`, as C spells it.
     /// \throws error when `i > arity()`.
     std::string type_name(std::size_t i) const {
@@ -997,21 +959,15 @@ public:
     }
     /// The capture flags calls use (use_errno, use_last_error), as
     /// function::flags(). Throws nothing.
-    call_flags flags() const noexcept {
-        return detail::flags_of(capture_);
-    }
+    call_flags flags() const noexcept { return detail::flags_of(capture_); }
     /// True unless default-constructed or moved from. Throws nothing.
-    explicit operator bool() const noexcept {
-        return fn_ != nullptr;
-    }
+    explicit operator bool() const noexcept { return fn_ != nullptr; }
 
     /// Whether calls take the fast path of our own instead of libffi: on x86-64 System V, for a
     /// non-variadic signature whose parameters are all integers, pointers, floats and doubles
     /// that fit the argument registers (six integer, eight vector) and whose result is one of
     /// those or void. Throws nothing.
-    bool uses_fast_path() const noexcept {
-        return fast_;
-    }
+    bool uses_fast_path() const noexcept { return fast_; }
     /// A copy whose calls all go through libffi, for comparing the two engines (the tests, the
     /// benchmarks). Throws nothing but std::bad_alloc.
     dynamic_function via_libffi() const {
@@ -1030,9 +986,7 @@ public:
           fast_(sig_ && sig_->fast),
           result_(sig_ ? sig_->result_form : detail::dynamic::result_plan{}), check_(check),
           state_(std::move(state)), name_(std::move(name)) {}
-    const detail::dynamic::type_ptr &c_type() const noexcept {
-        return sig_->type;
-    }
+    const detail::dynamic::type_ptr &c_type() const noexcept { return sig_->type; }
     /// \endcond
 
 private:
@@ -1049,6 +1003,31 @@ private:
         (std::is_void_v<R> || std::is_same_v<R, value> || std::is_integral_v<R> ||
          std::is_enum_v<R> || std::is_pointer_v<R> || std::is_same_v<R, float> ||
          std::is_same_v<R, double>)&&(true && ... && detail::dynamic::is_lane_register<X>);
+
+    template <class... X>
+    static constexpr void require_dynamic_args() noexcept {
+        static_assert((true && ... && detail::dynamic::is_dynamic_arg<X>),
+                      "ctypes: a dynamic_function argument must be a number, a pointer, nullptr, "
+                      "a std::string, a ctypes::value or a trivially copyable struct; pass "
+                      ".c_str(), .data() or a pointer instead");
+    }
+
+    // The remembered bare call of (R, X...) once an earlier call admitted it (lane_admits), else
+    // `checked()`: the call that converts and checks each argument.
+    template <class R, class Checked, class... X>
+    R remembered_or(const Checked &checked, const X &...args) const {
+        if constexpr (lane_types<R, X...>) {
+            const void *lane = lane_.get();
+#if CTYPES_DETAIL_FAST_CALL
+            if constexpr (lane_fast_types<R, X...>)
+                if (lane == detail::dynamic::lane_key<0, R, X...>())
+                    return lane_bare<R>(args...);
+#endif
+            if (lane == detail::dynamic::lane_key<1, R, X...>())
+                return lane_call<R>(args...);
+        }
+        return checked();
+    }
 
     template <class... X>
     value call_value(const X &...args) const {

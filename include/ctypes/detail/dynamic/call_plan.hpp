@@ -320,6 +320,17 @@ inline constexpr bool is_lane_direct = // its address is what libffi reads
     std::is_arithmetic_v<X> || std::is_enum_v<X> || (std::is_pointer_v<X> && !std::is_array_v<X>) ||
     (std::is_trivially_copyable_v<X> && std::is_class_v<X>);
 
+// The range of the C++ integer type X, in the terms a param_plan keeps a C type's (bool: 0, 1).
+template <class X>
+constexpr long long lowest_of() noexcept {
+    return std::is_same_v<X, bool> ? 0 : static_cast<long long>(std::numeric_limits<X>::min());
+}
+template <class X>
+constexpr unsigned long long most_of() noexcept {
+    return std::is_same_v<X, bool> ? 1
+                                   : static_cast<unsigned long long>(std::numeric_limits<X>::max());
+}
+
 template <class X>
 bool lane_takes(const c_type &t, const param_plan &p, bool fast) noexcept {
     if constexpr (std::is_enum_v<X>) {
@@ -327,11 +338,8 @@ bool lane_takes(const c_type &t, const param_plan &p, bool fast) noexcept {
     } else if constexpr (std::is_integral_v<X>) {
         if (p.form != arg_form::integer || (!fast && sizeof(X) != p.size))
             return false;
-        const long long lowest = std::is_same_v<X, bool> ? 0 : std::numeric_limits<X>::min();
-        const unsigned long long most =
-            std::is_same_v<X, bool>
-                ? 1
-                : static_cast<unsigned long long>(std::numeric_limits<X>::max());
+        const long long lowest = lowest_of<X>();
+        const unsigned long long most = most_of<X>();
         if (lowest < 0 && !p.is_signed)
             return false;
         return lowest >= p.lowest && most <= p.most;
@@ -370,11 +378,8 @@ bool lane_returns(const c_type &t, const result_plan &r, bool fast) noexcept {
         if (r.form != arg_form::integer)
             return false;
         const param_plan c = plan_parameter(t); // the C type's range
-        const long long lowest = std::is_same_v<R, bool> ? 0 : std::numeric_limits<R>::min();
-        const unsigned long long most =
-            std::is_same_v<R, bool>
-                ? 1
-                : static_cast<unsigned long long>(std::numeric_limits<R>::max());
+        const long long lowest = lowest_of<R>();
+        const unsigned long long most = most_of<R>();
         return c.lowest >= lowest && c.most <= most;
     } else if constexpr (std::is_same_v<R, float>) {
         return r.form == arg_form::float32;
