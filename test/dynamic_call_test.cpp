@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <stdexcept>
 #include <string>
+#include <thread>
 #include <vector>
 
 namespace {
@@ -22,12 +23,19 @@ const ctypes::cdef &call_decls() {
         uint64_t u64_mix(uint8_t a, int16_t b, uint32_t c, int64_t d, float e, double f);
         int fail_with_errno(int e);
         int apply_twice(int (*f)(int), int x);
+        struct big { long long v[5]; };
+        long long big_sum(struct big b);
+        struct big big_make(long long seed);
+        double sum_mixed(const char *kinds, ...);
     )"};
     return decls;
 }
 
 struct pair {
     int a, b;
+};
+struct big {
+    long long v[5];
 };
 
 enum class small : int { zero, one, two };
@@ -165,4 +173,153 @@ TEST_CASE("call<R> keeps use_errno and rethrows what a callback threw", "[dynami
     auto with_errno = lib.get_dynamic("apply_twice", call_decls());
     for (const auto &apply : {with_errno, with_errno.via_libffi()})
         CHECK_THROWS_WITH(apply.call<int>(boom.get_as<int (*)(int)>(), 2), "two is not allowed");
+}
+
+TEST_CASE("a call's types, once found to fit, keep every check for the types that do not",
+          "[dynamic][call]") {
+    // The first call of (R, X...) checks the types and remembers them; the ones that fit
+    // without a per-value check then call directly, the others stay checked on every call.
+    for (const auto &f : engines("char_neg")) {
+        INFO("fast path: " << f.uses_fast_path());
+        for (int round = 0; round < 3; ++round) {
+            CHECK(f.call<int>(static_cast<signed char>(round)) == -round);
+            CHECK(f(static_cast<signed char>(round)).as<int>() == -round);
+            CHECK(f.call<int>(round) == -round); // an int is range-checked every time
+            CHECK_THROWS_WITH(f.call<int>(200), "ctypes: cannot call 'char_neg': argument 1 "
+                                                "('c', signed char) cannot hold 200: it does "
+                                                "not fit");
+            CHECK_THROWS_WITH(f.call<unsigned>(static_cast<signed char>(3)),
+                              "ctypes: the result -3 (signed char) does not fit the requested "
+                              "type");
+            CHECK(f.call<small>(static_cast<signed char>(-2)) == small::two);
+        }
+    }
+    for (const auto &f : engines("u64_mix"))
+        for (int round = 0; round < 3; ++round) {
+            const auto a = static_cast<std::uint8_t>(250 + round);
+            const auto b = static_cast<std::int16_t>(-300 * round);
+            const std::uint32_t c = 70000u + static_cast<unsigned>(round);
+            const std::int64_t d = -(1LL << 40) * round;
+            const std::uint64_t want = f(a, b, c, d, 1.5f, 0.25).as<std::uint64_t>();
+            CHECK(f.call<std::uint64_t>(a, b, c, d, 1.5f, 0.25) == want);
+            CHECK(f(a, b, c, d, 1.5f, 0.25).as<std::uint64_t>() == want);
+        }
+    ctypes::CDLL libc{"libc.so.6"};
+    auto labs = libc.get_dynamic("labs", "long labs(long)");
+    for (const auto &f : {labs, labs.via_libffi()})
+        for (int round = 0; round < 3; ++round) {
+            CHECK(f.call<long>(-7L) == 7);
+            CHECK(f.call<long long>(-8) == 8); // an int for a long: on libffi, checked per call
+            CHECK(f.call<double>(-9L) == 9.0);
+            CHECK(f.call<int>(-10L) == 10); // a long result into an int: checked per call
+            if (sizeof(long) == 8)          // LP64
+                CHECK_THROWS_WITH(f.call<int>(static_cast<long>(-(1LL << 40))),
+                                  "ctypes: the result 1099511627776 (long) does not fit the "
+                                  "requested type");
+        }
+    // Records by value on libffi read the argument where it lies.
+    for (const auto &f : engines("big_sum"))
+        for (int round = 0; round < 3; ++round)
+            CHECK(f.call<long long>(big{{1, 2, 3, 4, round}}) == 1 + 4 + 9 + 16 + 5 * round);
+    for (const auto &f : engines("big_make"))
+        for (long long seed = 0; seed < 3; ++seed) {
+            const big b = f.call<big>(seed);
+            CHECK(b.v[2] == 2 * seed);
+            CHECK(f(seed).as<big>().v[3] == -seed);
+        }
+    // A function called from many threads at once, each with types of its own.
+    const auto all = engines("u64_mix");
+    std::vector<std::thread> threads;
+    std::vector<int> wrong(8, 0);
+    for (int t = 0; t < 8; ++t)
+        threads.emplace_back([&, t] {
+            const auto &f = all[static_cast<std::size_t>(t) % 2];
+            for (int k = 0; k < 200; ++k) {
+                const std::uint64_t x =
+                    t % 4 < 2 ? f.call<std::uint64_t>(std::uint8_t{1}, std::int16_t{2}, 3u,
+                                                      std::int64_t{k}, 0.0f, 0.0)
+                              : f.call<std::uint64_t>(1, 2, 3, k, 0.0f, 0.0);
+                wrong[static_cast<std::size_t>(t)] +=
+                    x != f(std::uint8_t{1}, std::int16_t{2}, 3u, std::int64_t{k}, 0.0f, 0.0)
+                             .as<std::uint64_t>();
+            }
+        });
+    for (auto &th : threads)
+        th.join();
+    CHECK(wrong == std::vector<int>(8, 0));
+}
+
+TEST_CASE("variadic calls keep a cif per shape of their arguments", "[dynamic][call]") {
+    const auto f = engines("sum_mixed")[0];
+    for (int round = 0; round < 3; ++round) {
+        CHECK(f.call<double>("di", 1.5, 2) == 3.5);
+        CHECK(f.call<double>("id", 2, 1.5) == 3.5);
+        CHECK(f(std::string("ddd"), 1.0, 2.0, 3.0).as<double>() == 6.0);
+    }
+    // More shapes than the table keeps: the others are prepared per call, and all are right.
+    for (int round = 0; round < 2; ++round) {
+        CHECK(f.call<double>("") == 0.0);
+        CHECK(f.call<double>("i", 1) == 1.0);
+        CHECK(f.call<double>("ii", 1, 2) == 3.0);
+        CHECK(f.call<double>("iii", 1, 2, 3) == 6.0);
+        CHECK(f.call<double>("iiii", 1, 2, 3, 4) == 10.0);
+        CHECK(f.call<double>("l", 5LL) == 5.0);
+        CHECK(f.call<double>("ll", 5LL, 6LL) == 11.0);
+        CHECK(f.call<double>("dl", 0.5, 6LL) == 6.5);
+        CHECK(f.call<double>("ld", 6LL, 0.5) == 6.5);
+        CHECK(f.call<double>("p", "A") == 65.0);
+        CHECK(f.call<double>("iiiiiiiiiiiiiiiiiii", 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+                             1, 1, 1) == 19.0);
+    }
+}
+
+TEST_CASE("call(values, count) takes an interpreter's arguments as they are kept",
+          "[dynamic][call]") {
+    ctypes::CDLL libm{"libm.so.6"};
+    auto ldexp = libm.get_dynamic("ldexp", "double ldexp(double, int)");
+    const ctypes::value args[2] = {ctypes::value::of(0.75), ctypes::value::of(2)};
+    CHECK(ldexp.call(args, 2).as<double>() == 3.0);
+    CHECK(ldexp.via_libffi().call(args, 2).as<double>() == 3.0);
+    CHECK_THROWS_WITH(ldexp.call(args, 1), "ctypes: cannot call 'ldexp': it takes 2 arguments "
+                                           "(double, int), 1 given");
+    const ctypes::value swapped[2] = {ctypes::value::of(2), ctypes::value::of(0.75)};
+    CHECK_THROWS_WITH(ldexp.call(swapped, 2), Catch::Contains("argument 2 (int)") &&
+                                                  Catch::Contains("not a floating-point number"));
+    const ctypes::value too_big[2] = {ctypes::value::of(1.0), ctypes::value::of(1LL << 40)};
+    CHECK_THROWS_WITH(ldexp.call(too_big, 2), Catch::Contains("argument 2 (int) cannot hold"));
+    ctypes::CDLL libc{"libc.so.6"};
+    auto rand = libc.get_dynamic("rand", "int rand(void)");
+    CHECK(rand.call(nullptr, 0).as<int>() >= 0);
+    // Records as values, and more arguments than the inline arrays hold.
+    const auto make = engines("big_make")[0];
+    const ctypes::value b = make(3LL);
+    for (const auto &sum : engines("big_sum"))
+        CHECK(sum.call(&b, 1).as<long long>() == 3 + 2 * 4 + 3 * 6 - 4 * 3 + 5 * 7);
+    const auto mixed = engines("sum_mixed")[0];
+    std::vector<ctypes::value> many{ctypes::value::of("iiiiiiiiiiiiiiiiiiii")};
+    for (int k = 0; k < 20; ++k)
+        many.push_back(ctypes::value::of(k));
+    CHECK(mixed.call(many.data(), many.size()).as<double>() == 190.0);
+}
+
+TEST_CASE("ctypes::value keeps small results inline and copies large ones", "[dynamic][call]") {
+    const auto make = engines("big_make")[0];
+    ctypes::value a = make(2LL); // 40 bytes: on the heap
+    ctypes::value b = a;
+    CHECK(b.as<big>().v[1] == 3);
+    CHECK(b.data() != a.data());
+    ctypes::value c = std::move(a);
+    CHECK(c.as<big>().v[4] == 7);
+    CHECK(a.is_void()); // NOLINT: the moved-from value is void
+    b = c;
+    CHECK(b.as<big>().v[2] == 4);
+    const auto swap = engines("pair_swap")[0];
+    ctypes::value p = swap(pair{1, 2}); // 8 bytes: inline
+    ctypes::value q = p;
+    p = ctypes::value::of(5);
+    CHECK(q.as<pair>().a == 2);
+    CHECK(p.as<int>() == 5);
+    q = std::move(p);
+    CHECK(q.as<int>() == 5);
+    CHECK(ctypes::value::inline_capacity == 32);
 }

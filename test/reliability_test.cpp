@@ -91,36 +91,44 @@ TEST_CASE("a plugin's free is its own when another plugin exports the same name 
 
 TEST_CASE("a thread-local export is refused by get and is the calling thread's in var",
           "[variable][posix]") {
-    ctypes::CDLL lib{CTYPES_TEST_TLS};
-    try {
-        lib.get<int()>("tls_counter");
-        FAIL("get<int()> accepted a thread-local variable");
-    } catch (const ctypes::symbol_error &e) {
-        CHECK(e.code() == ctypes::errc::not_a_function);
-        CHECK_THAT(e.what(), Catch::Contains("thread-local variable of 4 bytes"));
-    }
-    auto address_of = lib.get<int *()>("tls_counter_address");
-    auto counter = lib.var<int>("tls_counter");
-    CHECK(counter.get() == address_of());
-    CHECK(*counter == 7);
-    *counter = 11;
-    CHECK(lib.get<int()>("tls_counter_value")() == 11);
-    int *other_thread = nullptr, *other_var = nullptr;
-    std::thread([&] {
-        other_thread = address_of();
-        other_var = lib.var<int>("tls_counter").get();
-    }).join();
-    CHECK(other_var == other_thread);
-    CHECK(other_var != counter.get()); // each thread has its own instance
+    // The library that defines the variables, and one that defines none and reaches them
+    // through its dependency on the first (dlsym finds them in the dependency's TLS block).
+    for (const char *path : {CTYPES_TEST_TLS, CTYPES_TEST_TLS_USER}) {
+        INFO(path);
+        ctypes::CDLL lib{path};
+        if (path == std::string(CTYPES_TEST_TLS_USER))
+            for (const auto &s : lib.symbols())
+                REQUIRE((s.name != "tls_counter" && s.name != "tls_block"));
+        try {
+            lib.get<int()>("tls_counter");
+            FAIL("get<int()> accepted a thread-local variable");
+        } catch (const ctypes::symbol_error &e) {
+            CHECK(e.code() == ctypes::errc::not_a_function);
+            CHECK_THAT(e.what(), Catch::Contains("thread-local variable of 4 bytes"));
+        }
+        auto address_of = lib.get<int *()>("tls_counter_address");
+        auto counter = lib.var<int>("tls_counter");
+        CHECK(counter.get() == address_of());
+        CHECK(*counter == lib.get<int()>("tls_counter_value")());
+        *counter = 11;
+        CHECK(lib.get<int()>("tls_counter_value")() == 11);
+        int *other_thread = nullptr, *other_var = nullptr;
+        std::thread([&] {
+            other_thread = address_of();
+            other_var = lib.var<int>("tls_counter").get();
+        }).join();
+        CHECK(other_var == other_thread);
+        CHECK(other_var != counter.get()); // each thread has its own instance
 
-    try {
-        lib.var<char[8]>("tls_block");
-        FAIL("var<char[8]> accepted a 4096-byte thread-local variable");
-    } catch (const ctypes::symbol_error &e) {
-        CHECK(e.code() == ctypes::errc::size_mismatch);
-        CHECK_THAT(e.what(), Catch::Contains("thread-local variable of 4096 bytes"));
+        try {
+            lib.var<char[8]>("tls_block");
+            FAIL("var<char[8]> accepted a 4096-byte thread-local variable");
+        } catch (const ctypes::symbol_error &e) {
+            CHECK(e.code() == ctypes::errc::size_mismatch);
+            CHECK_THAT(e.what(), Catch::Contains("thread-local variable of 4096 bytes"));
+        }
+        CHECK(lib.var<char[4096]>("tls_block"));
     }
-    CHECK(lib.var<char[4096]>("tls_block"));
 }
 
 TEST_CASE("var<T> gives the program's copy of a copy-relocated object, the one libc uses",

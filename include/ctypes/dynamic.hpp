@@ -256,10 +256,51 @@ private:
 ///
 /// Owns its bytes (a struct result is copied in); copyable. A pointer result points wherever
 /// the C function said: the value does not own what it points to.
+///
+/// Storage: the bytes are kept inline, in a 32-byte buffer inside the object (every scalar,
+/// `long double` and records of up to 32 bytes: no allocation), and on the heap only for a
+/// larger record (its size rounded up to 16 bytes, as libffi writes whole registers). Making
+/// a value of a scalar result allocates nothing at all.
 class value {
 public:
     /// A `void` value. Throws nothing.
     value() = default;
+    /// Copies the bytes (and shares the C type). 	hrows std::bad_alloc for a record of more
+    /// than 32 bytes.
+    value(const value &o) : type_(o.type_), keep_(o.keep_) {
+        if (o.heap_) {
+            heap_.reset(new unsigned char[heap_size()]);
+            std::memcpy(heap_.get(), o.heap_.get(), size());
+        } else {
+            std::memcpy(inline_, o.inline_, sizeof inline_);
+        }
+    }
+    /// Moves the bytes; the moved-from value is void. Throws nothing.
+    value(value &&o) noexcept
+        : type_(o.type_), keep_(std::move(o.keep_)), heap_(std::move(o.heap_)) {
+        if (!heap_) // the whole buffer: a fixed size is two moves, not a call of memcpy
+            std::memcpy(inline_, o.inline_, sizeof inline_);
+        o.type_ = nullptr;
+    }
+    /// \copydoc value(const value &)
+    value &operator=(const value &o) {
+        if (this != &o)
+            *this = value(o);
+        return *this;
+    }
+    /// \copydoc value(value &&)
+    value &operator=(value &&o) noexcept {
+        if (this != &o) {
+            type_ = o.type_;
+            keep_ = std::move(o.keep_);
+            heap_ = std::move(o.heap_);
+            if (!heap_)
+                std::memcpy(inline_, o.inline_, sizeof inline_);
+            o.type_ = nullptr;
+        }
+        return *this;
+    }
+    ~value() = default;
 
     /// The value as T.
     /// \tparam T an arithmetic type (bool and the character types included) or an enum, for
@@ -387,20 +428,23 @@ public:
     std::string type_name() const { return type_ ? type_->name : "void"; }
     /// The value's bytes, size() of them, in the C type's representation; valid while the value
     /// lives. Throws nothing.
-    const void *data() const noexcept { return heap_.empty() ? inline_ : heap_.data(); }
+    const void *data() const noexcept {
+        return heap_ ? static_cast<const void *>(heap_.get()) : inline_;
+    }
     /// sizeof the C type; 0 for void. Throws nothing.
     std::size_t size() const noexcept { return type_ ? type_->size : 0; }
 
     /// \cond internal
     explicit value(detail::dynamic::type_ptr type) : type_(type.get()), keep_(std::move(type)) {
         // libffi writes whole registers: at least an ffi_arg, records rounded up to 16 bytes.
-        const std::size_t need = detail::dynamic::align_up(type_->size, 16);
-        if (need > sizeof inline_)
-            heap_.resize(need);
+        if (heap_size() > sizeof inline_)
+            heap_.reset(new unsigned char[heap_size()]);
     }
     // A scalar of a shared type (detail::dynamic::interned), which lives until exit.
     explicit value(const detail::dynamic::c_type *interned) noexcept : type_(interned) {}
-    void *raw() noexcept { return heap_.empty() ? static_cast<void *>(inline_) : heap_.data(); }
+    void *raw() noexcept { return heap_ ? static_cast<void *>(heap_.get()) : inline_; }
+    /// The bytes a value can hold inline, without allocating.
+    static constexpr std::size_t inline_capacity = 32;
     const detail::dynamic::c_type *c_type() const noexcept { return type_; }
     // A small integer result arrives widened to an ffi_arg; keep it in its own width.
     void narrow() noexcept {
@@ -479,10 +523,13 @@ private:
                                        ") does not fit " + wanted);
     }
 
+    // libffi writes whole registers: at least an ffi_arg, records rounded up to 16 bytes.
+    std::size_t heap_size() const noexcept { return detail::dynamic::align_up(size(), 16); }
+
     const detail::dynamic::c_type *type_ = nullptr;
-    detail::dynamic::type_ptr keep_;       // owns type_ unless it is a shared scalar type
-    alignas(16) unsigned char inline_[32]; // written before it is read: not zeroed
-    std::vector<unsigned char> heap_;
+    detail::dynamic::type_ptr keep_; // owns type_ unless it is a shared scalar type
+    alignas(16) unsigned char inline_[inline_capacity]; // written before it is read: not zeroed
+    std::unique_ptr<unsigned char[]> heap_;             // records of more than inline_capacity
 };
 
 namespace detail::dynamic {
@@ -786,11 +833,14 @@ result_checker checker_for(const c_type &result, const std::string &name) {
 /// and `restype`), made by basic_library::get_dynamic().
 ///
 /// Copyable; every copy keeps the library mapped (Guarantee 3). Calls go through libffi with a
-/// call interface (cif) prepared once, at lookup (a variadic call prepares one per call for the
-/// arguments it is given), or through the fast path (uses_fast_path()). For a signature of
-/// scalars and pointers the lookup also plans each parameter's conversion, so a call of plain
-/// numbers, pointers and strings is checked with a few comparisons; call<R>() then reads the
-/// result straight into R. Calling from many threads at once is safe.
+/// call interface (cif) prepared once, at lookup (a variadic function keeps one per shape of
+/// its calls' arguments, up to eight shapes, prepared on first use), or through the fast path
+/// (uses_fast_path()). For a signature of scalars and pointers the lookup also plans each
+/// parameter's conversion, so a call of plain numbers, pointers and strings is checked with a
+/// few comparisons; call<R>() then reads the result straight into R. Argument and result types
+/// that need no check of the values are validated once and remembered (see call<R>()).
+/// Calling from many threads at once is safe; a copy starts with the original's remembered
+/// types and then keeps its own.
 /// \see
 /// https://docs.python.org/3/library/ctypes.html#specifying-the-required-argument-types-function-prototypes
 /// \code
@@ -818,37 +868,20 @@ public:
     /// for OleDLL); an exception a callback parked.
     template <class... X>
     value operator()(const X &...args) const {
-        static_assert((true && ... && detail::dynamic::is_dynamic_arg<X>),
-                      "ctypes: a dynamic_function argument must be a number, a pointer, nullptr, "
-                      "a std::string, a ctypes::value or a trivially copyable struct; pass "
-                      ".c_str(), .data() or a pointer instead");
-        constexpr std::size_t n = sizeof...(X);
-        if constexpr ((true && ... && detail::dynamic::is_plain_arg<X>)) {
-            std::uint64_t bits = 0;
-            if (plain_call(bits, args...)) {
-                value result = result_value(bits);
-                check_result(result);
-                return result;
-            }
-        }
-        check_call(n);
-        std::array<detail::dynamic::arg_slot, n ? n : 1> slots;
-        std::array<void *, n ? n : 1> where{};
-        std::array<ffi_type *, n ? n : 1> types{};
-        const detail::dynamic::call_site at{*sig_->type, name_};
-        std::size_t i = 0;
-        (convert_one(args, slots[i], where[i], types[i], at, i), ...);
-        (void)slots;
-        (void)at;
-        (void)i;
-        return invoke(where.data(), types.data(), n);
+        require_dynamic_args<X...>();
+        return remembered_or<value>([&] { return call_value(args...); }, args...);
     }
 
     /// Calls the foreign function and reads its result as R, with no ctypes::value in between:
     /// `f.call<int>(2, 3)` is `f(2, 3).as<int>()`, converted and checked the same way, and is
-    /// the quickest way to call a runtime signature (on the fast path: the arguments checked
-    /// against ranges computed at lookup, loaded into the argument registers, the result read
-    /// from its register). \tparam R what value::as<T>() takes, or `void` to discard the
+    /// the quickest way to call a runtime signature. When the C++ types of R and the arguments
+    /// take the C signature with no per-value check (every value of each argument's type fits
+    /// its parameter: an `int` for an `int` or a `long`, a `double` for a `double`, any pointer
+    /// for a pointer; R holds every value of the C result), that is checked on the first such
+    /// call and remembered, and later calls are the bare call: on the fast path the arguments
+    /// loaded into their registers and the result read from its register, on libffi one
+    /// `ffi_call` with the prepared cif reading the arguments where they lie. Other types are
+    /// checked per call. \tparam R what value::as<T>() takes, or `void` to discard the
     /// result. \param args as operator().
     /// \throws as operator(), and as value::as<R>() when the result does not fit R.
     /// \code
@@ -857,29 +890,8 @@ public:
     /// \endcode
     template <class R, class... X>
     R call(const X &...args) const {
-        static_assert((true && ... && detail::dynamic::is_dynamic_arg<X>),
-                      "ctypes: a dynamic_function argument must be a number, a pointer, nullptr, "
-                      "a std::string, a ctypes::value or a trivially copyable struct; pass "
-                      ".c_str(), .data() or a pointer instead");
-        if constexpr ((true && ... && detail::dynamic::is_plain_arg<X>)) {
-            std::uint64_t bits = 0;
-            if (plain_call(bits, args...)) {
-                if (CTYPES_DETAIL_UNLIKELY(check_ != nullptr))
-                    check_result(result_value(bits));
-                if constexpr (std::is_void_v<R>) {
-                    return;
-                } else {
-                    R out;
-                    if (detail::dynamic::read_image(sig_->result_form, bits, out))
-                        return out;
-                    return result_value(bits).template as<R>();
-                }
-            }
-        }
-        if constexpr (std::is_void_v<R>)
-            (*this)(args...);
-        else
-            return (*this)(args...).template as<R>();
+        require_dynamic_args<X...>();
+        return remembered_or<R>([&] { return call_typed<R>(args...); }, args...);
     }
 
     /// Calls the foreign function with arguments whose number is known only at run time (an
@@ -887,16 +899,43 @@ public:
     /// type as operator() converts a C++ value of the value's type (see value::of); the ones
     /// after a variadic function's declared parameters are passed with their own C types, after
     /// the default promotions. \throws as operator().
-    value call(const std::vector<value> &args) const {
-        const std::size_t n = args.size();
-        check_call(n);
-        std::vector<detail::dynamic::arg_slot> slots(n ? n : 1);
-        std::vector<void *> where(n ? n : 1);
-        std::vector<ffi_type *> types(n ? n : 1);
+    value call(const std::vector<value> &args) const { return call(args.data(), args.size()); }
+
+    /// The span form of call(const std::vector<value> &), for an interpreter that keeps its
+    /// arguments in its own array: `count` values from `args` (which may be null when `count`
+    /// is 0), each checked against its parameter's C type (the kind, the range of an integer,
+    /// a record's size) with the same messages as operator(), the count against the declared
+    /// parameters. Allocates nothing for up to 16 arguments. The values must live for the call.
+    /// \throws as operator(): error (std::errc::invalid_argument) naming the function and the
+    /// parameter, before anything is called.
+    /// \code
+    /// ctypes::value args[2] = {ctypes::value::of(2), ctypes::value::of(3)};
+    /// int five = add.call(args, 2).as<int>();
+    /// \endcode
+    value call(const value *args, std::size_t count) const {
+        check_call(count);
+        constexpr std::size_t small = 16;
+        detail::dynamic::arg_slot slot_buf[small];
+        void *where_buf[small];
+        ffi_type *type_buf[small];
+        std::unique_ptr<detail::dynamic::arg_slot[]> slot_heap;
+        std::unique_ptr<void *[]> where_heap;
+        std::unique_ptr<ffi_type *[]> type_heap;
+        detail::dynamic::arg_slot *slots = slot_buf;
+        void **where = where_buf;
+        ffi_type **types = type_buf;
+        if (count > small) {
+            slot_heap.reset(new detail::dynamic::arg_slot[count]);
+            where_heap.reset(new void *[count]);
+            type_heap.reset(new ffi_type *[count]);
+            slots = slot_heap.get();
+            where = where_heap.get();
+            types = type_heap.get();
+        }
         const detail::dynamic::call_site at{*sig_->type, name_};
-        for (std::size_t i = 0; i < n;)
+        for (std::size_t i = 0; i < count;)
             convert_one(args[i], slots[i], where[i], types[i], at, i);
-        return invoke(where.data(), types.data(), n);
+        return invoke(where, types, count);
     }
 
     /// The raw address of the function. Throws nothing.
@@ -928,12 +967,14 @@ public:
     /// non-variadic signature whose parameters are all integers, pointers, floats and doubles
     /// that fit the argument registers (six integer, eight vector) and whose result is one of
     /// those or void. Throws nothing.
-    bool uses_fast_path() const noexcept { return sig_ && sig_->fast && !libffi_only_; }
+    bool uses_fast_path() const noexcept { return fast_; }
     /// A copy whose calls all go through libffi, for comparing the two engines (the tests, the
     /// benchmarks). Throws nothing but std::bad_alloc.
     dynamic_function via_libffi() const {
         dynamic_function f = *this;
         f.libffi_only_ = true;
+        f.fast_ = false;
+        f.lane_ = detail::dynamic::lane_cache();
         return f;
     }
 
@@ -941,12 +982,305 @@ public:
     dynamic_function(void *fn, std::shared_ptr<const detail::dynamic::prepared_signature> sig,
                      load_flags flags, detail::state_ptr state, std::string name,
                      detail::dynamic::result_checker check)
-        : fn_(fn), sig_(std::move(sig)), capture_(detail::capture_of(flags)), check_(check),
+        : fn_(fn), sig_(std::move(sig)), capture_(detail::capture_of(flags)),
+          fast_(sig_ && sig_->fast),
+          result_(sig_ ? sig_->result_form : detail::dynamic::result_plan{}), check_(check),
           state_(std::move(state)), name_(std::move(name)) {}
     const detail::dynamic::type_ptr &c_type() const noexcept { return sig_->type; }
     /// \endcond
 
 private:
+    // The C++ types the lane can take at all (which of them fit is checked per function).
+    template <class R, class... X>
+    static constexpr bool
+        lane_types = (std::is_void_v<R> || std::is_same_v<R, value> || std::is_arithmetic_v<R> ||
+                      std::is_enum_v<R> || std::is_pointer_v<R> ||
+                      (std::is_trivially_copyable_v<R> && std::is_class_v<R>)) &&
+                     (true && ... &&
+                      (detail::dynamic::is_lane_register<X> || detail::dynamic::is_lane_direct<X>));
+    template <class R, class... X>
+    static constexpr bool lane_fast_types =
+        (std::is_void_v<R> || std::is_same_v<R, value> || std::is_integral_v<R> ||
+         std::is_enum_v<R> || std::is_pointer_v<R> || std::is_same_v<R, float> ||
+         std::is_same_v<R, double>)&&(true && ... && detail::dynamic::is_lane_register<X>);
+
+    template <class... X>
+    static constexpr void require_dynamic_args() noexcept {
+        static_assert((true && ... && detail::dynamic::is_dynamic_arg<X>),
+                      "ctypes: a dynamic_function argument must be a number, a pointer, nullptr, "
+                      "a std::string, a ctypes::value or a trivially copyable struct; pass "
+                      ".c_str(), .data() or a pointer instead");
+    }
+
+    // The remembered bare call of (R, X...) once an earlier call admitted it (lane_admits), else
+    // `checked()`: the call that converts and checks each argument.
+    template <class R, class Checked, class... X>
+    R remembered_or(const Checked &checked, const X &...args) const {
+        if constexpr (lane_types<R, X...>) {
+            const void *lane = lane_.get();
+#if CTYPES_DETAIL_FAST_CALL
+            if constexpr (lane_fast_types<R, X...>)
+                if (lane == detail::dynamic::lane_key<0, R, X...>())
+                    return lane_bare<R>(args...);
+#endif
+            if (lane == detail::dynamic::lane_key<1, R, X...>())
+                return lane_call<R>(args...);
+        }
+        return checked();
+    }
+
+    template <class... X>
+    value call_value(const X &...args) const {
+        if constexpr (lane_types<value, X...>)
+            if (lane_admits<value, X...>())
+                return lane_call<value>(args...);
+        return general_call(args...);
+    }
+
+    // The planned call, or the general conversion (which writes the errors).
+    template <class... X>
+    value general_call(const X &...args) const {
+        constexpr std::size_t n = sizeof...(X);
+        if constexpr ((true && ... && detail::dynamic::is_plain_arg<X>)) {
+            std::uint64_t bits = 0;
+            if (plain_call(bits, args...)) {
+                value result = result_value(bits);
+                check_result(result);
+                return result;
+            }
+        }
+        check_call(n);
+        std::array<detail::dynamic::arg_slot, n ? n : 1> slots;
+        std::array<void *, n ? n : 1> where{};
+        std::array<ffi_type *, n ? n : 1> types{};
+        const detail::dynamic::call_site at{*sig_->type, name_};
+        std::size_t i = 0;
+        (convert_one(args, slots[i], where[i], types[i], at, i), ...);
+        (void)slots;
+        (void)at;
+        (void)i;
+        return invoke(where.data(), types.data(), n);
+    }
+
+    template <class R, class... X>
+    R call_typed(const X &...args) const {
+        if constexpr (lane_types<R, X...>)
+            if (lane_admits<R, X...>())
+                return lane_call<R>(args...);
+        if constexpr ((true && ... && detail::dynamic::is_plain_arg<X>)) {
+            std::uint64_t bits = 0;
+            if (plain_call(bits, args...)) {
+                if (CTYPES_DETAIL_UNLIKELY(check_ != nullptr))
+                    check_result(result_value(bits));
+                if constexpr (std::is_void_v<R>) {
+                    return;
+                } else {
+                    R out;
+                    if (detail::dynamic::read_image(sig_->result_form, bits, out))
+                        return out;
+                    return result_value(bits).template as<R>();
+                }
+            }
+        }
+        if constexpr (std::is_void_v<R>)
+            general_call(args...);
+        else
+            return general_call(args...).template as<R>();
+    }
+
+    // Whether (R, X...) take the lane (call_plan.hpp): checked once per instantiation and
+    // function, the answer remembered either way.
+    template <class R, class... X>
+    bool lane_admits() const {
+        using namespace detail::dynamic;
+        const void *key = lane_key<0, R, X...>();
+        if (lane_.rejected() == key || !sig_ || !fn_)
+            return false;
+        const detail::dynamic::c_type &t = *sig_->type;
+        constexpr bool registers = lane_fast_types<R, X...>;
+        const std::size_t fixed = t.params.size();
+        bool ok =
+            check_ == nullptr &&
+            (t.variadic ? fixed <= sizeof...(X) && sizeof...(X) <= variadic_cifs::max_arguments
+                        : fixed == sizeof...(X)) &&
+            sig_->expanded.size() == sig_->params.size() && (!fast_ || registers) &&
+            lane_returns<R, value>(*t.target, sig_->result_form, fast_);
+        std::size_t k = 0;
+        // The arguments after `...` are typed from X alone (lane_promote).
+        ((ok = ok && (k < fixed ? lane_takes<X>(*t.params[k], sig_->plan[k], fast_)
+                                : is_lane_register<X>),
+          ++k),
+         ...);
+        (void)k;
+        if (ok)
+            lane_.set(fast_ && capture_ == 0 && registers ? key : lane_key<1, R, X...>());
+        else
+            lane_.reject(key);
+        return ok;
+    }
+
+#if CTYPES_DETAIL_FAST_CALL
+    // The bare lane: the fast path with nothing to capture, then what a callback parked.
+    template <class R, class... X>
+    R lane_bare(const X &...args) const {
+        using namespace detail::dynamic;
+        const std::uint64_t bits =
+            lane_registers(fn_, lane_vector_result<R>(), lane_register(args)...);
+        if (CTYPES_DETAIL_UNLIKELY(detail::callback_pending != 0))
+            detail::rethrow_parked();
+        return lane_result<R>(bits);
+    }
+#endif
+
+    // Whether a lane call's result comes back in a vector register: known from R but for a
+    // value.
+    template <class R>
+    bool lane_vector_result() const noexcept {
+        if constexpr (std::is_same_v<R, float> || std::is_same_v<R, double>)
+            return true;
+        else if constexpr (std::is_same_v<R, value>)
+            return result_.form == detail::dynamic::arg_form::float32 ||
+                   result_.form == detail::dynamic::arg_form::float64;
+        else
+            return false;
+    }
+
+    // A lane call: the arguments as they are, no check left to make.
+    template <class R, class... X>
+    R lane_call(const X &...args) const {
+        using namespace detail::dynamic;
+        constexpr std::size_t n = sizeof...(X);
+#if CTYPES_DETAIL_FAST_CALL
+        if constexpr (lane_fast_types<R, X...>) {
+            if (fast_) {
+                const bool vector = lane_vector_result<R>();
+                const std::uint64_t bits =
+                    captured([&] { return lane_registers(fn_, vector, lane_register(args)...); });
+                return lane_result<R>(bits);
+            }
+        }
+#endif
+        void *slots[n ? n : 1];
+        void *where[n ? n : 1];
+        ffi_cif *cif = const_cast<ffi_cif *>(&sig_->cif);
+        if (CTYPES_DETAIL_UNLIKELY(sig_->variadic != nullptr)) {
+            // The declared arguments as they lie, the others promoted; the cif of this shape.
+            arg_slot promoted[n ? n : 1];
+            ffi_type *types[n ? n : 1] = {};
+            const std::size_t fixed = sig_->params.size();
+            std::size_t j = 0;
+            const auto put = [&](const auto &x) {
+                using Y = std::remove_cv_t<std::remove_reference_t<decltype(x)>>;
+                if (j < fixed) {
+                    where[j] = lane_address(x, slots[j]);
+                    types[j] = sig_->params[j];
+                } else if constexpr (is_lane_register<Y>) {
+                    types[j] = lane_promote<Y>(x, promoted[j], where[j]);
+                } else {
+                    types[j] = nullptr; // not admitted (lane_admits)
+                }
+                ++j;
+            };
+            (put(args), ...);
+            (void)put;
+            cif = sig_->variadic->find(static_cast<unsigned>(fixed), static_cast<unsigned>(n),
+                                       sig_->result, types);
+            if (!cif) { // the table is full: the checked path, which prepares its own
+                if constexpr (std::is_void_v<R>)
+                    return (void)general_call(args...);
+                else if constexpr (std::is_same_v<R, value>)
+                    return general_call(args...);
+                else
+                    return general_call(args...).template as<R>();
+            }
+        } else {
+            std::size_t k = 0;
+            ((where[k] = lane_address(args, slots[k]), ++k), ...);
+            (void)k;
+        }
+        (void)slots;
+        if constexpr (std::is_same_v<R, value>) {
+            if (result_.form == arg_form::other && !result_.is_void) { // a record, ...
+                if (CTYPES_DETAIL_UNLIKELY(sig_->variadic != nullptr))
+                    return general_call(args...);
+                return call_engine(where, nullptr, n, n);
+            }
+            alignas(16) unsigned char ret[16];
+            captured([&] {
+                ffi_call(cif, FFI_FN(fn_), ret, where);
+                return 0;
+            });
+            return lane_result<value>(result_image(ret));
+        } else {
+            // libffi writes whole registers: 16 bytes at least, a record rounded up to 16.
+            constexpr std::size_t size = sizeof(std::conditional_t<std::is_void_v<R>, char, R>);
+            alignas(16) unsigned char ret[size <= 16 ? 16 : (size + 15) / 16 * 16];
+            captured([&] {
+                ffi_call(cif, FFI_FN(fn_), ret, where);
+                return 0;
+            });
+            if constexpr (std::is_void_v<R>) {
+                return;
+            } else if constexpr (std::is_integral_v<R> || std::is_enum_v<R> ||
+                                 std::is_pointer_v<R> || std::is_same_v<R, float> ||
+                                 std::is_same_v<R, double>) {
+                // The C result's form is known from R (lane_returns): an integer widened to
+                // an ffi_arg, a pointer, a float or a double. Where an ffi_arg is narrower
+                // than 64 bits, an integer's width decides (result_image).
+                constexpr bool integer = std::is_integral_v<R> || std::is_enum_v<R>;
+                if constexpr (integer && sizeof(ffi_arg) < sizeof(std::uint64_t))
+                    return lane_result<R>(result_image(ret));
+                using image = std::conditional_t<
+                    std::is_same_v<R, float>, std::uint32_t,
+                    std::conditional_t<
+                        std::is_same_v<R, double>, std::uint64_t,
+                        std::conditional_t<std::is_pointer_v<R>, std::uintptr_t, ffi_arg>>>;
+                image bits;
+                std::memcpy(&bits, ret, sizeof bits);
+                return lane_result<R>(static_cast<std::uint64_t>(bits));
+            } else { // long double, a record
+                R out;
+                std::memcpy(static_cast<void *>(&out), ret, sizeof(R));
+                return out;
+            }
+        }
+    }
+
+    // A lane call's result image (extended here) as R.
+    template <class R>
+    R lane_result(std::uint64_t bits) const {
+        using namespace detail::dynamic;
+        if constexpr (std::is_void_v<R>) {
+            (void)bits;
+        } else if constexpr (std::is_same_v<R, value>) {
+            return result_value(extend_result(result_, bits));
+        } else if constexpr (std::is_enum_v<R>) {
+            return static_cast<R>(lane_result<std::underlying_type_t<R>>(bits));
+        } else if constexpr (std::is_integral_v<R>) {
+            // The C type's range is within R's: an R no wider is the same type, its low bytes.
+            if (sizeof(R) > result_.size)
+                bits = extend_result(result_, bits);
+            return result_.is_signed ? static_cast<R>(static_cast<long long>(bits))
+                                     : static_cast<R>(bits);
+        } else if constexpr (std::is_same_v<R, float>) {
+            const auto low = static_cast<std::uint32_t>(bits);
+            float f;
+            std::memcpy(&f, &low, 4);
+            return f;
+        } else if constexpr (std::is_same_v<R, double>) {
+            double d;
+            std::memcpy(&d, &bits, 8);
+            return d;
+        } else {
+            static_assert(std::is_pointer_v<R>, "a lane result is a scalar");
+            const auto a = static_cast<std::uintptr_t>(bits);
+            if constexpr (std::is_function_v<std::remove_pointer_t<R>>)
+                return reinterpret_cast<R>(a);
+            else
+                return static_cast<R>(reinterpret_cast<void *>(a));
+        }
+    }
+
     void check_call(std::size_t n) const {
         if (!fn_)
             detail::dynamic::throw_invalid("ctypes: cannot call an empty dynamic_function");
@@ -1068,7 +1402,7 @@ private:
     // libffi's result bytes as an image: small integers arrive widened to an ffi_arg.
     std::uint64_t result_image(const unsigned char *ret) const noexcept {
         using detail::dynamic::arg_form;
-        const auto &r = sig_->result_form;
+        const auto &r = result_;
         if (r.is_void)
             return 0;
         if (r.form == arg_form::integer && r.size <= sizeof(ffi_arg)) {
@@ -1095,7 +1429,12 @@ private:
     value result_value(std::uint64_t bits) const {
         if (sig_->result_form.is_void)
             return value();
-        value v = sig_->result_interned ? value(sig_->result_interned) : value(sig_->type->target);
+        if (sig_->result_interned) {
+            value v(sig_->result_interned);
+            detail::dynamic::store_result(sig_->result_form, bits, v.raw());
+            return v;
+        }
+        value v(sig_->type->target);
         detail::dynamic::store_result(sig_->result_form, bits, v.raw());
         return v;
     }
@@ -1128,7 +1467,11 @@ private:
         const auto &t = *sig_->type;
         ffi_cif variadic_cif;
         ffi_cif *cif = const_cast<ffi_cif *>(&sig_->cif);
-        if (t.variadic) {
+        if (t.variadic && sig_->variadic)
+            if (ffi_cif *kept = sig_->variadic->find(static_cast<unsigned>(fixed),
+                                                     static_cast<unsigned>(n), sig_->result, types))
+                cif = kept;
+        if (t.variadic && cif == &sig_->cif) {
             const ffi_status st =
                 ffi_prep_cif_var(&variadic_cif, FFI_DEFAULT_ABI, static_cast<unsigned>(fixed),
                                  static_cast<unsigned>(n), sig_->result, types);
@@ -1163,6 +1506,9 @@ private:
     std::shared_ptr<const detail::dynamic::prepared_signature> sig_;
     unsigned char capture_ = 0;
     bool libffi_only_ = false;
+    bool fast_ = false;                     // sig_->fast && !libffi_only_
+    detail::dynamic::result_plan result_{}; // sig_->result_form, at hand for the lane
+    detail::dynamic::lane_cache lane_;
     detail::dynamic::result_checker check_ = nullptr;
     detail::state_ptr state_; // keeps the library mapped
     std::string name_;
@@ -1230,6 +1576,8 @@ inline std::shared_ptr<prepared_signature> prepare(const type_ptr &fn, ffi_abi a
         throw_invalid("ctypes: cannot declare '" + name + "': libffi refuses the signature (" +
                       ffi_status_name(real) + ")");
     sig->fast = fast_call_suits(*fn) && abi == FFI_DEFAULT_ABI;
+    if (fn->variadic)
+        sig->variadic = std::make_unique<variadic_cifs>();
     sig->plain = !fn->variadic && sig->expanded.size() == fn->params.size();
     for (std::size_t j = 0; j < fn->params.size(); ++j) {
         param_plan pp = plan_parameter(*fn->params[j]);

@@ -182,7 +182,7 @@ private:
 #endif
     }
 
-    int reg_;
+    [[maybe_unused]] int reg_; // x86-64 only: 32-bit x86 always loads the record into eax
     std::size_t per_chunk_ = 0;
     std::mutex lock_;
     std::vector<chunk> chunks_;

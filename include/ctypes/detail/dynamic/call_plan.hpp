@@ -12,6 +12,7 @@
 // Arguments are handled as a 64-bit "image": an integer sign- or zero-extended from its C width,
 // a float's bits in the low half, a double's bits, a pointer's address.
 
+#include <atomic>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
@@ -300,6 +301,179 @@ inline void store_result(const result_plan &r, std::uint64_t bits, void *to) noe
         arg_slot s;
         store_width(r.size, bits, s);
         std::memcpy(to, s.bytes, r.size);
+    }
+}
+
+// The lane: a call<R>(args...) or operator()(args...) whose C++ types (R, X...) take this
+// function's C signature with no per-call check at all (every value of each X fits its
+// parameter, R holds every value of the C result) is validated once, on first use, and its
+// instantiation's key cached in the dynamic_function (lane_cache); later calls compare the key
+// and call. Any other combination takes the planned or the general conversion, which checks
+// each value. The lane's types: an integer X (bool, enums by their underlying type) of a range
+// within its integer parameter's, a float or double X for exactly that parameter type (and
+// long double on libffi), an object or function pointer, array, nullptr or std::string (for
+// `const char *`) for a pointer parameter, and on libffi a trivially copyable struct of a
+// record parameter's exact size. On libffi an integer X also needs its parameter's width, as
+// libffi reads the argument where X lies.
+template <class X>
+inline constexpr bool is_lane_direct = // its address is what libffi reads
+    std::is_arithmetic_v<X> || std::is_enum_v<X> || (std::is_pointer_v<X> && !std::is_array_v<X>) ||
+    (std::is_trivially_copyable_v<X> && std::is_class_v<X>);
+
+// The range of the C++ integer type X, in the terms a param_plan keeps a C type's (bool: 0, 1).
+template <class X>
+constexpr long long lowest_of() noexcept {
+    return std::is_same_v<X, bool> ? 0 : static_cast<long long>(std::numeric_limits<X>::min());
+}
+template <class X>
+constexpr unsigned long long most_of() noexcept {
+    return std::is_same_v<X, bool> ? 1
+                                   : static_cast<unsigned long long>(std::numeric_limits<X>::max());
+}
+
+template <class X>
+bool lane_takes(const c_type &t, const param_plan &p, bool fast) noexcept {
+    if constexpr (std::is_enum_v<X>) {
+        return lane_takes<std::underlying_type_t<X>>(t, p, fast);
+    } else if constexpr (std::is_integral_v<X>) {
+        if (p.form != arg_form::integer || (!fast && sizeof(X) != p.size))
+            return false;
+        const long long lowest = lowest_of<X>();
+        const unsigned long long most = most_of<X>();
+        if (lowest < 0 && !p.is_signed)
+            return false;
+        return lowest >= p.lowest && most <= p.most;
+    } else if constexpr (std::is_same_v<X, float>) {
+        return p.form == arg_form::float32;
+    } else if constexpr (std::is_same_v<X, double>) {
+        return p.form == arg_form::float64;
+    } else if constexpr (std::is_same_v<X, long double>) {
+        return !fast && t.kind == c_kind::long_double && t.size == sizeof(long double);
+    } else if constexpr (std::is_pointer_v<X> || std::is_array_v<X> || std::is_null_pointer_v<X>) {
+        return p.form == arg_form::pointer;
+    } else if constexpr (std::is_same_v<X, std::string>) {
+        return p.takes_string;
+    } else if constexpr (std::is_trivially_copyable_v<X> && std::is_class_v<X>) {
+        return !fast && is_record(t.kind) && t.size == sizeof(X);
+    } else {
+        (void)t;
+        (void)p;
+        (void)fast;
+        return false;
+    }
+}
+
+// Whether R holds every value of the C result type `t` as value::as<R>() reads it (the tag
+// type V stands for ctypes::value, which holds anything; void discards the result).
+template <class R, class V>
+bool lane_returns(const c_type &t, const result_plan &r, bool fast) noexcept {
+    if constexpr (std::is_void_v<R> || std::is_same_v<R, V>) {
+        (void)t;
+        (void)r;
+        (void)fast;
+        return true;
+    } else if constexpr (std::is_enum_v<R>) {
+        return lane_returns<std::underlying_type_t<R>, V>(t, r, fast);
+    } else if constexpr (std::is_integral_v<R>) {
+        if (r.form != arg_form::integer)
+            return false;
+        const param_plan c = plan_parameter(t); // the C type's range
+        const long long lowest = lowest_of<R>();
+        const unsigned long long most = most_of<R>();
+        return c.lowest >= lowest && c.most <= most;
+    } else if constexpr (std::is_same_v<R, float>) {
+        return r.form == arg_form::float32;
+    } else if constexpr (std::is_same_v<R, double>) {
+        return r.form == arg_form::float64;
+    } else if constexpr (std::is_same_v<R, long double>) {
+        return !fast && t.kind == c_kind::long_double && t.size == sizeof(long double);
+    } else if constexpr (std::is_pointer_v<R>) {
+        return r.form == arg_form::pointer;
+    } else if constexpr (std::is_trivially_copyable_v<R> && std::is_class_v<R>) {
+        return !fast && is_record(t.kind) && t.size == sizeof(R);
+    } else {
+        (void)t;
+        (void)r;
+        (void)fast;
+        return false;
+    }
+}
+
+// The keys of one (R, X...) instantiation: addresses in a variable of its own (writable, so no
+// linker folds two of them into one). Key 0 is the bare lane (the fast path, no errno capture:
+// the call and nothing else), key 1 the lane with the engine and the capture decided per call.
+template <class... T>
+struct lane_tag {
+    static inline char id[2] = {0, 0};
+};
+template <std::size_t Which, class... T>
+inline const void *lane_key() noexcept {
+    return &lane_tag<T...>::id[Which];
+}
+
+// The instantiation key a function's calls validated last, shared by its copies' calls from
+// any thread: a relaxed-enough atomic, as what it guards (the function's signature and the
+// instantiation's types) never changes. Copies start with the original's key.
+class lane_cache {
+public:
+    lane_cache() = default;
+    lane_cache(const lane_cache &o) noexcept : key_(o.get()), rejected_(o.rejected()) {}
+    lane_cache &operator=(const lane_cache &o) noexcept {
+        key_.store(o.get(), std::memory_order_release);
+        rejected_.store(o.rejected(), std::memory_order_release);
+        return *this;
+    }
+    // The key that takes the lane, and the last one found not to (so that it is not checked
+    // again on every call).
+    const void *get() const noexcept { return key_.load(std::memory_order_acquire); }
+    const void *rejected() const noexcept { return rejected_.load(std::memory_order_acquire); }
+    void set(const void *key) const noexcept { key_.store(key, std::memory_order_release); }
+    void reject(const void *key) const noexcept { rejected_.store(key, std::memory_order_release); }
+
+private:
+    mutable std::atomic<const void *> key_{nullptr};
+    mutable std::atomic<const void *> rejected_{nullptr};
+};
+
+// The register image of a lane argument (its C++ conversion: the value is already known to fit).
+template <class X>
+auto lane_register(const X &x) noexcept {
+    if constexpr (std::is_enum_v<X>) {
+        return lane_register(static_cast<std::underlying_type_t<X>>(x));
+    } else if constexpr (std::is_integral_v<X>) {
+        using wide = std::conditional_t<std::is_signed_v<X>, long long, unsigned long long>;
+        return static_cast<std::uint64_t>(static_cast<wide>(x));
+    } else if constexpr (std::is_floating_point_v<X>) {
+        return x;
+    } else if constexpr (std::is_null_pointer_v<X>) {
+        return std::uint64_t{0};
+    } else if constexpr (std::is_same_v<X, std::string>) {
+        return static_cast<std::uint64_t>(
+            reinterpret_cast<std::uintptr_t>(static_cast<const void *>(x.c_str())));
+    } else if constexpr (std::is_pointer_v<X> && std::is_function_v<std::remove_pointer_t<X>>) {
+        return static_cast<std::uint64_t>(reinterpret_cast<std::uintptr_t>(x));
+    } else {
+        return static_cast<std::uint64_t>(
+            reinterpret_cast<std::uintptr_t>(static_cast<const void *>(x)));
+    }
+}
+
+// Whether the fast path can load an X (the others take the lane on libffi only).
+template <class X>
+inline constexpr bool is_lane_register =
+    std::is_integral_v<X> || std::is_enum_v<X> || std::is_same_v<X, float> ||
+    std::is_same_v<X, double> || std::is_pointer_v<X> || std::is_array_v<X> ||
+    std::is_null_pointer_v<X> || std::is_same_v<X, std::string>;
+
+// Where libffi reads a lane argument: the argument itself, or `slot` holding its pointer.
+template <class X>
+void *lane_address(const X &x, void *&slot) noexcept {
+    if constexpr (is_lane_direct<X>) {
+        (void)slot;
+        return const_cast<void *>(static_cast<const void *>(&x));
+    } else {
+        slot = reinterpret_cast<void *>(static_cast<std::uintptr_t>(lane_register(x)));
+        return &slot;
     }
 }
 

@@ -148,6 +148,21 @@ inline std::uint64_t fast_call_image(void *fn, const std::uint64_t (&regs)[fast_
 #endif
 
 #if CTYPES_DETAIL_FAST_CALL
+// The lane's call (call_plan.hpp): each argument already in its register type (a 64-bit
+// integer image, a float or a double, in parameter order), called through the pointer type of
+// exactly those, which puts them where the callee's parameters of the same classes are read.
+// Returns rax, or xmm0's low 64 bits when `vector_result`.
+template <class... A>
+std::uint64_t lane_registers(void *fn, bool vector_result, A... a) noexcept {
+    if (vector_result) {
+        const double v = reinterpret_cast<double (*)(A...)>(fn)(a...);
+        std::uint64_t bits;
+        std::memcpy(&bits, &v, 8);
+        return bits;
+    }
+    return reinterpret_cast<std::uint64_t (*)(A...)>(fn)(a...);
+}
+
 // Loads the registers from arguments stored in their C widths and calls; writes rax (8 bytes)
 // or xmm0 (4 or 8 bytes) to `result`.
 inline void fast_call(void *fn, const c_type &type, void *const *args, void *result) noexcept {

@@ -9,10 +9,15 @@
 
 #include <ffi.h>
 
+#include <algorithm>
+#include <atomic>
 #include <cstddef>
+#include <cstring>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 #include "c_type.hpp"
@@ -192,6 +197,57 @@ private:
 };
 
 // A function type prepared for ffi_call: its cif and the ffi_types it refers to.
+// The cifs of a variadic function's calls, one per shape of its arguments (the ffi_types of
+// the declared ones and of the promoted extra ones), prepared on the first call of that shape
+// and kept: a small fixed table, filled under a lock and read without one (an entry is complete
+// before `used_` counts it, stored with release and loaded with acquire).
+class variadic_cifs {
+public:
+    static constexpr std::size_t capacity = 8;       // shapes kept per function
+    static constexpr std::size_t max_arguments = 16; // longer calls prepare their own cif
+
+    // The cif for a call of these `n` argument types (`fixed` of them declared), or nullptr
+    // when the table is full, the call longer than max_arguments, or libffi refuses (the caller
+    // then prepares its own, which reports the error).
+    ffi_cif *find(unsigned fixed, unsigned n, ffi_type *result, ffi_type *const *types) {
+        std::size_t used = used_.load(std::memory_order_acquire);
+        if (ffi_cif *c = scan(used, n, types))
+            return c;
+        if (n > max_arguments)
+            return nullptr;
+        const std::lock_guard<std::mutex> hold(lock_);
+        const std::size_t now = used_.load(std::memory_order_relaxed);
+        if (ffi_cif *c = now == used ? nullptr : scan(now, n, types))
+            return c;
+        if (now == capacity)
+            return nullptr;
+        entry &e = entries_[now];
+        e.n = n;
+        std::copy(types, types + n, e.types);
+        if (ffi_prep_cif_var(&e.cif, FFI_DEFAULT_ABI, fixed, n, result, e.types) != FFI_OK)
+            return nullptr;
+        used_.store(now + 1, std::memory_order_release);
+        return &e.cif;
+    }
+
+private:
+    struct entry {
+        unsigned n = 0;
+        ffi_type *types[max_arguments] = {};
+        ffi_cif cif{};
+    };
+    ffi_cif *scan(std::size_t used, unsigned n, ffi_type *const *types) noexcept {
+        for (std::size_t i = 0; i < used; ++i)
+            if (entries_[i].n == n && std::equal(types, types + n, entries_[i].types))
+                return &entries_[i].cif;
+        return nullptr;
+    }
+
+    std::mutex lock_;
+    std::atomic<std::size_t> used_{0};
+    entry entries_[capacity];
+};
+
 struct prepared_signature {
     type_ptr type; // the function type
     ffi_layout layout;
@@ -211,6 +267,8 @@ struct prepared_signature {
     const c_type *result_interned = nullptr; // the result type's shared copy, if a scalar
     unsigned char fast_vectors = 0;          // fast path: vector registers loaded (0, 2, 8)
     bool plain = false;
+    // A variadic function's cifs, per shape of the call's arguments.
+    std::unique_ptr<variadic_cifs> variadic;
 };
 
 // libffi up to 3.4.6 (fixed by its pull request 848) corrupts the first SSE argument register on
@@ -260,6 +318,39 @@ inline std::vector<unsigned char> split_for_libffi(const c_type &fn) {
     (void)fn;
 #endif
     return split;
+}
+
+// A lane argument after `...` (call_plan.hpp's lane), promoted as C's default promotions do
+// from its C++ type: its ffi_type, and where libffi reads it (the argument itself, or `s`).
+template <class X>
+ffi_type *lane_promote(const X &x, arg_slot &s, void *&where) noexcept {
+    where = &s;
+    if constexpr (std::is_enum_v<X>) {
+        return lane_promote(static_cast<std::underlying_type_t<X>>(x), s, where);
+    } else if constexpr (std::is_integral_v<X> &&
+                         (sizeof(X) < sizeof(int) || std::is_same_v<X, bool>)) {
+        const int v = static_cast<int>(x); // NOLINT: C's promotion keeps the sign
+        std::memcpy(s.bytes, &v, sizeof v);
+        return &ffi_type_sint;
+    } else if constexpr (std::is_integral_v<X>) {
+        where = const_cast<void *>(static_cast<const void *>(&x));
+        return ffi_layout::integer(sizeof(X), std::is_signed_v<X>);
+    } else if constexpr (std::is_same_v<X, float>) {
+        const double v = x;
+        std::memcpy(s.bytes, &v, sizeof v);
+        return &ffi_type_double;
+    } else if constexpr (std::is_same_v<X, double>) {
+        where = const_cast<void *>(static_cast<const void *>(&x));
+        return &ffi_type_double;
+    } else {
+        void *p = nullptr;
+        where = lane_address(x, p);
+        if (where == &p) { // not the argument itself: a pointer computed from it
+            s.p = p;
+            where = &s;
+        }
+        return &ffi_type_pointer;
+    }
 }
 
 inline const char *ffi_status_name(ffi_status s) noexcept {

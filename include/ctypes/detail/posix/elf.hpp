@@ -7,6 +7,7 @@
 // Only built where the loader exposes link maps (glibc, the BSDs).
 // See the System V gABI, "Dynamic Section" and "Hash Table", and the GNU hash section layout.
 
+#include <cstddef>
 #include <cstdint>
 #include <cstring>
 #include <link.h>
@@ -25,15 +26,16 @@ struct dynamic_tables {
     bool usable() const noexcept { return symtab && strtab && (gnu_hash || sysv_hash); }
 };
 
-inline dynamic_tables read_tables(const struct link_map *map) noexcept {
+// The tables of the image loaded at `base` whose dynamic section (PT_DYNAMIC) is at `dynamic`.
+inline dynamic_tables read_tables(ElfW(Addr) base, const ElfW(Dyn) * dynamic) noexcept {
     dynamic_tables t;
-    if (!map || !map->l_ld)
+    if (!dynamic)
         return t;
-    t.base = map->l_addr;
+    t.base = base;
     // glibc rewrites these entries to absolute addresses when the dynamic section is writable;
     // other loaders leave them relative to the load base. An address below the base is relative.
     const auto absolute = [&](ElfW(Addr) p) { return p < t.base ? p + t.base : p; };
-    for (const ElfW(Dyn) *d = map->l_ld; d->d_tag != DT_NULL; ++d) {
+    for (const ElfW(Dyn) *d = dynamic; d->d_tag != DT_NULL; ++d) {
         switch (d->d_tag) {
         case DT_SYMTAB:
             t.symtab = reinterpret_cast<const ElfW(Sym) *>(absolute(d->d_un.d_ptr));
@@ -55,6 +57,10 @@ inline dynamic_tables read_tables(const struct link_map *map) noexcept {
         }
     }
     return t;
+}
+
+inline dynamic_tables read_tables(const struct link_map *map) noexcept {
+    return map ? read_tables(map->l_addr, map->l_ld) : dynamic_tables{};
 }
 
 inline std::uint32_t gnu_hash_of(const char *name) noexcept {
@@ -156,22 +162,48 @@ inline bool lookup_exact(const struct link_map *map, const char *name, const voi
     });
 }
 
-// Whether `map`'s own .dynsym defines `name` as a thread-local variable (STT_TLS) that lies at
-// `address` in the thread's TLS block `block` (null when the block is not known: any TLS entry of
-// that name then matches); if so, its facts in `out`.
-inline bool lookup_tls(const struct link_map *map, const char *name, const void *address,
-                       const void *block, symbol_facts &out) noexcept {
-    const dynamic_tables t = read_tables(map);
-    if (!t.usable())
-        return false;
-    return for_each_named(t, name, [&](const ElfW(Sym) & s) {
-        if (ELF64_ST_TYPE(s.st_info) != STT_TLS)
-            return false;
-        if (block && static_cast<const char *>(block) + s.st_value != address)
-            return false;
-        out = facts_of(s);
-        return true;
-    });
+// Whether some loaded image defines `name` as a thread-local variable (STT_TLS) whose calling
+// thread's instance is at `address`; if so, its facts in `out`. dlsym resolves a TLS export, the
+// library's own or one it reaches through a dependency, to that instance, which lies in the
+// defining image's TLS block for this thread (dl_iterate_phdr's dlpi_tls_data, the block glibc's
+// RTLD_DI_TLS_DATA gives): part of no image, so dladdr cannot name the definer. The block must
+// hold `address`, and the image's .dynsym must have `name` as STT_TLS at that offset (a TLS
+// symbol's value is its offset in the block).
+inline bool lookup_tls_in_loaded(const char *name, const void *address,
+                                 symbol_facts &out) noexcept {
+    struct query {
+        const char *name;
+        std::uintptr_t address;
+        symbol_facts *out;
+    } q{name, reinterpret_cast<std::uintptr_t>(address), &out};
+    const auto visit = [](struct dl_phdr_info *info, std::size_t size, void *data) -> int {
+        const query &q = *static_cast<const query *>(data);
+        // dlpi_tls_data: null when the image has no TLS or none yet in this thread (and absent
+        // from an older loader's shorter record).
+        if (size < offsetof(struct dl_phdr_info, dlpi_tls_data) + sizeof(void *) ||
+            !info->dlpi_tls_data)
+            return 0;
+        const ElfW(Dyn) *dynamic = nullptr;
+        ElfW(Xword) tls_bytes = 0;
+        for (ElfW(Half) i = 0; i < info->dlpi_phnum; ++i) {
+            const ElfW(Phdr) &ph = info->dlpi_phdr[i];
+            if (ph.p_type == PT_DYNAMIC)
+                dynamic = reinterpret_cast<const ElfW(Dyn) *>(info->dlpi_addr + ph.p_vaddr);
+            else if (ph.p_type == PT_TLS)
+                tls_bytes = ph.p_memsz;
+        }
+        const auto block = reinterpret_cast<std::uintptr_t>(info->dlpi_tls_data);
+        if (!dynamic || q.address < block || q.address - block >= tls_bytes)
+            return 0;
+        const dynamic_tables t = read_tables(info->dlpi_addr, dynamic);
+        return t.usable() && for_each_named(t, q.name, [&](const ElfW(Sym) & s) {
+                   if (ELF64_ST_TYPE(s.st_info) != STT_TLS || s.st_value != q.address - block)
+                       return false;
+                   *q.out = facts_of(s);
+                   return true;
+               });
+    };
+    return ::dl_iterate_phdr(visit, &q) != 0;
 }
 
 // The address of `map`'s own definition of `name` as a data object (STT_OBJECT) of `size`

@@ -137,7 +137,9 @@ struct native_loader {
 
     // path: nullptr for the running program. A path with a directory that no loaded image was
     // recorded under is checked first (see elf_file::load_problem): a FIFO would block dlopen
-    // and a truncated file crash it.
+    // and a truncated file crash it. dlopen then opens the file again by its path (it takes no
+    // descriptor, and /proc/self/fd/N would become the recorded name, $ORIGIN included): a file
+    // replaced in between is not covered, as SECURITY.md says. The check is for accidents.
     static handle_type open(const path_string *path, load_flags flags, os_error &err) {
         if (path && !has_flags(flags, load_flags::rtld_noload) &&
             path->find('/') != std::string::npos && !is_recorded_as(*path)) {
@@ -287,26 +289,22 @@ struct native_loader {
 
     // What the defining image's symbol table says about the symbol `name` that dlsym(h, name)
     // resolved to `address`. Most symbols are defined by the library itself: its own .dynsym is
-    // asked first, a hash lookup. Only a symbol from a dependency (or an IFUNC) goes to dladdr1,
-    // which glibc answers by scanning the defining image's whole symbol table: microseconds for
-    // a library the size of libc (bench/README.md, lookup_hit_libc).
+    // asked first, a hash lookup. A thread-local export, the library's own or one it reaches
+    // through a dependency, resolves to the calling thread's instance, which lies in no image:
+    // it is found through the TLS blocks of the loaded images (elf::lookup_tls_in_loaded, a
+    // range check per image with TLS, then one hash lookup). Only another symbol from a
+    // dependency (or an IFUNC) goes to dladdr1, which glibc answers by scanning the defining
+    // image's whole symbol table: microseconds for a library the size of libc (bench/README.md,
+    // lookup_hit_libc).
     static symbol_facts facts_of(handle_type h, const void *address, const char *name) noexcept {
 #ifdef CTYPES_DETAIL_HAS_LINK_MAP
         struct link_map *own = nullptr;
         symbol_facts facts;
-        if (h && ::dlinfo(h, RTLD_DI_LINKMAP, &own) == 0 && own) {
-            if (elf::lookup_exact(own, name, address, facts))
-                return facts;
-            // A thread-local export resolves to the calling thread's instance, which lies in no
-            // image: its .dynsym value is an offset into the module's TLS block.
-            void *block = nullptr;
-#ifdef RTLD_DI_TLS_DATA
-            if (::dlinfo(h, RTLD_DI_TLS_DATA, &block) != 0)
-                block = nullptr;
-#endif
-            if (elf::lookup_tls(own, name, address, block, facts))
-                return facts;
-        }
+        if (h && ::dlinfo(h, RTLD_DI_LINKMAP, &own) == 0 && own &&
+            elf::lookup_exact(own, name, address, facts))
+            return facts;
+        if (elf::lookup_tls_in_loaded(name, address, facts))
+            return facts;
         Dl_info info;
         struct link_map *map = nullptr;
         if (::dladdr1(address, &info, reinterpret_cast<void **>(&map), RTLD_DL_LINKMAP) && map)
