@@ -1162,10 +1162,11 @@ private:
 #endif
         void *slots[n ? n : 1];
         void *where[n ? n : 1];
+        // A variadic call's promoted extra arguments, which `where` points into until the call.
+        arg_slot promoted[n ? n : 1];
         ffi_cif *cif = const_cast<ffi_cif *>(&sig_->cif);
         if (CTYPES_DETAIL_UNLIKELY(sig_->variadic != nullptr)) {
             // The declared arguments as they lie, the others promoted; the cif of this shape.
-            arg_slot promoted[n ? n : 1];
             ffi_type *types[n ? n : 1] = {};
             const std::size_t fixed = sig_->params.size();
             std::size_t j = 0;
@@ -1199,6 +1200,7 @@ private:
             (void)k;
         }
         (void)slots;
+        (void)promoted;
         if constexpr (std::is_same_v<R, value>) {
             if (result_.form == arg_form::other && !result_.is_void) { // a record, ...
                 if (CTYPES_DETAIL_UNLIKELY(sig_->variadic != nullptr))
