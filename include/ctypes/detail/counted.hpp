@@ -16,7 +16,7 @@ namespace ctypes::detail {
 
 struct counted_base {
     // Mutable: handles hold pointers to const objects and still share them.
-    mutable std::atomic<long> references_{0};
+    mutable std::atomic<long> references{0};
 };
 
 template <class T>
@@ -50,7 +50,7 @@ public:
     explicit operator bool() const noexcept { return p_ != nullptr; }
     // How many pointers share the object (0 for a null pointer); a snapshot, as shared_ptr's.
     long use_count() const noexcept {
-        return p_ ? p_->references_.load(std::memory_order_relaxed) : 0;
+        return p_ ? p_->references.load(std::memory_order_relaxed) : 0;
     }
 
     friend bool operator==(const counted_ptr &a, std::nullptr_t) noexcept { return !a.p_; }
@@ -61,12 +61,12 @@ public:
 private:
     void retain() const noexcept {
         if (p_)
-            p_->references_.fetch_add(1, std::memory_order_relaxed);
+            p_->references.fetch_add(1, std::memory_order_relaxed);
     }
     // The decrement releases this pointer's writes and, when it is the last, acquires every
     // other's before the delete: the ordering std::shared_ptr uses.
     void release() noexcept {
-        if (p_ && p_->references_.fetch_sub(1, std::memory_order_acq_rel) == 1)
+        if (p_ && p_->references.fetch_sub(1, std::memory_order_acq_rel) == 1)
             delete p_;
     }
 
