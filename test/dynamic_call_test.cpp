@@ -176,7 +176,7 @@ TEST_CASE("call<R> keeps use_errno and rethrows what a callback threw", "[dynami
 }
 
 TEST_CASE("a call's types, once found to fit, keep every check for the types that do not",
-          "[dynamic][call]") {
+          "[dynamic][call][threads]") {
     // The first call of (R, X...) checks the types and remembers them; the ones that fit
     // without a per-value check then call directly, the others stay checked on every call.
     for (const auto &f : engines("char_neg")) {
