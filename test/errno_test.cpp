@@ -72,6 +72,33 @@ TEST_CASE("the private errno copy is per thread", "[errno][threads]") {
     CHECK(ctypes::get_errno() == E2BIG); // the other thread did not touch ours
 }
 
+TEST_CASE("a thread's first use_errno call swaps its own errno in and out", "[errno][threads]") {
+    // The first swap on a thread asks the C library for the thread's errno and keeps its address;
+    // every later swap uses the kept one. Each thread must reach its own errno both times.
+    ctypes::CDLL lib{CTYPES_TEST_SHAPES, ctypes::use_errno};
+    const auto on_entry = lib.get<int()>("errno_on_entry");
+    const auto fail = lib.get<int(int)>("fail_with_errno");
+    constexpr int threads = 4;
+    std::vector<int> entry(threads, -1), real_after(threads, -1), captured(threads, -1);
+    std::vector<std::thread> pool;
+    for (int i = 0; i < threads; ++i)
+        pool.emplace_back([&, i] {
+            ctypes::set_errno(100 + i);
+            errno = 7;
+            entry[i] = on_entry(); // this thread's first swap
+            fail(200 + i);
+            captured[i] = ctypes::get_errno();
+            real_after[i] = errno;
+        });
+    for (auto &t : pool)
+        t.join();
+    for (int i = 0; i < threads; ++i) {
+        CHECK(entry[i] == 100 + i);
+        CHECK(captured[i] == 200 + i);
+        CHECK(real_after[i] == 7);
+    }
+}
+
 #if !defined(_WIN32)
 TEST_CASE("libc strtol reports ERANGE through use_errno", "[errno][posix]") {
     ctypes::CDLL libc{"libc.so.6", ctypes::use_errno};

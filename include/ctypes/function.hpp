@@ -18,9 +18,11 @@
 #include "detail/config.hpp"
 #include "detail/loader.hpp"
 #include "detail/out_call.hpp"
+#include "detail/swap_thunk.hpp"
 #include "detail/symbol_record.hpp"
 #include "detail/type_name.hpp"
 #include "errno.hpp"
+#include "error.hpp"
 #include "flags.hpp"
 #include "policy.hpp"
 #include "result_check.hpp"
@@ -171,12 +173,11 @@ private:
         }
     }
 
-    // A use_errno / use_last_error function of a signature that callbacks can take calls a
-    // thunk that swaps errno around the real call: a callback<Sig> whose callable is the
-    // foreign function, made at lookup. Then operator() tests nothing before the call, and every
-    // function pays only the test of the pending byte after it (see bench/README.md). Variadic
-    // functions, and signatures no thunk can be made for at run time, test the capture bits
-    // first.
+    // A use_errno / use_last_error function of a signature a run-time thunk can serve calls a
+    // swap thunk (detail/swap_thunk.hpp) made at lookup: it swaps errno around the real call,
+    // and nothing else. Then operator() tests nothing before the call, and every function pays
+    // only the test of the pending byte after it (see bench/README.md). Variadic functions, and
+    // signatures no thunk can be made for at run time, test the capture bits first.
     static constexpr bool swaps_in_thunk =
         !Variadic && !std::is_reference_v<R> &&
         has_callback_thunk<convention, R, type_list<A...>>::value &&
@@ -186,11 +187,21 @@ private:
     // address (what address() reports) and the thunk, shared by every copy.
     struct swap_record : symbol_record {
         pointer target;
-        callback_impl<convention, R, type_list<A...>> thunk;
-        swap_record(pointer p, unsigned char capture, std::string name)
-            : symbol_record(std::move(name), capture), target(p),
-              thunk([p](A... a) noexcept -> R { return p(a...); }, flags_of(capture)) {}
+        swap_thunk<convention, R, A...> thunk;
+        swap_record(pointer p, unsigned char capture, std::string name, std::string &why)
+            : symbol_record(std::move(name), capture), target(p), thunk(p, capture, why) {}
     };
+
+    // Thrown when no swap thunk can be had (no code page could be mapped and the signature's
+    // static pool is in use).
+    [[noreturn]] CTYPES_DETAIL_COLD static void no_swap_thunk(const std::string &name,
+                                                              const std::string &why) {
+        throw error(errc::no_callback_slot,
+                    "ctypes: cannot make the errno-swapping thunk of '" + name + "' (" +
+                        type_name<R(A...)>() + "): no thunk can be made at run time (" + why +
+                        ") and all " + std::to_string(CTYPES_CALLBACK_SLOTS) +
+                        " static thunks of this signature are in use by live callbacks");
+    }
 
 protected:
     function_base() = default;
@@ -200,7 +211,10 @@ protected:
         const unsigned char capture = capture_of(f);
         if constexpr (swaps_in_thunk) {
             if (capture != 0) {
-                auto record = std::make_unique<swap_record>(p, capture, std::move(name));
+                std::string why;
+                auto record = std::make_unique<swap_record>(p, capture, std::move(name), why);
+                if (!record->thunk.get())
+                    no_swap_thunk(record->name, why);
                 ptr_ = record->thunk.get();
                 record_ = std::move(record);
                 return;
@@ -290,10 +304,11 @@ struct function_base_for<Sig, Policy, true> {
 /// Copyable and movable; every copy keeps the library mapped (Guarantee 3), so the pointer it
 /// calls can never dangle. The call itself is one indirect call and one test of a per-thread
 /// byte after it (the rethrow of callback exceptions); with use_errno or use_last_error, the call
-/// goes through a thunk that swaps errno around it, made at lookup from the signature's callback
-/// pool (see callback.hpp: where no thunk can be made at run time, making more than
-/// CTYPES_CALLBACK_SLOTS of them for one signature throws error, errc::no_callback_slot, even
-/// from a `std::error_code&` lookup). Variadic signatures test the flags before the call instead.
+/// goes through a thunk made at lookup that swaps errno around it and does nothing else (a thunk
+/// written at run time whose record is the function's address; when no code page can be mapped,
+/// a slot of the signature's callback pool, and when that too is full the lookup throws error,
+/// errc::no_callback_slot, even from a `std::error_code&` lookup). Variadic signatures, and
+/// those no run-time thunk can serve (see callback.hpp), test the flags before the call instead.
 /// \see ctypes `_FuncPtr`: https://docs.python.org/3/library/ctypes.html#foreign-functions
 /// \code
 /// ctypes::CDLL libm{"libm.so.6"};

@@ -129,15 +129,16 @@ R invoke_erased(A... a, void *record) noexcept {
 }
 
 // What a run-time thunk jumps to on 32-bit x86: the record comes first, in eax (regparm(1)), so
-// the C caller's stack arguments are where the invoker's own are. One form per convention a
-// run-time thunk can stand in for: the caller pops (cdecl), the callee pops (stdcall).
-template <class Record, bool Swap, class R, class... A>
+// the C caller's stack arguments are where the invoker's own are; it calls Invoke (an
+// invoke_erased, a swap_call) with the record last. One form per convention a run-time thunk
+// can stand in for: the caller pops (cdecl), the callee pops (stdcall).
+template <auto Invoke, class R, class... A>
 R CTYPES_DETAIL_REGPARM1 caller_pops_invoker(void *record, A... a) noexcept {
-    return invoke_erased<Record, Swap, R, A...>(a..., record);
+    return Invoke(a..., record);
 }
-template <class Record, bool Swap, class R, class... A>
+template <auto Invoke, class R, class... A>
 R CTYPES_DETAIL_REGPARM1 CTYPES_DETAIL_STDCALL callee_pops_invoker(void *record, A... a) noexcept {
-    return invoke_erased<Record, Swap, R, A...>(a..., record);
+    return Invoke(a..., record);
 }
 
 // The register a run-time thunk of Conv and R(A...) loads the record into, or reg_none. Run-time
@@ -153,17 +154,17 @@ constexpr int runtime_thunk_register_for() {
         return reg_none;
 }
 
-// What a run-time thunk jumps to for a record: invoke_erased itself where the record goes last
-// (x86-64), the convention's regparm(1) invoker where it goes first (32-bit x86).
-template <class Conv, class Record, bool Swap, class R, class... A>
-void (*runtime_invoker() noexcept)() {
+// What a run-time thunk jumps to for Invoke, an `R(A..., void *record)`: Invoke itself where the
+// record goes last (x86-64), the convention's regparm(1) invoker where it goes first (32-bit x86).
+template <class Conv, auto Invoke, class R, class... A>
+void (*runtime_invoker_of() noexcept)() {
 #if defined(__i386__)
     if constexpr (std::is_same_v<typename Conv::template pointer<R, A...>, R (*)(A...)>)
-        return reinterpret_cast<void (*)()>(&caller_pops_invoker<Record, Swap, R, A...>);
+        return reinterpret_cast<void (*)()>(&caller_pops_invoker<Invoke, R, A...>);
     else
-        return reinterpret_cast<void (*)()>(&callee_pops_invoker<Record, Swap, R, A...>);
+        return reinterpret_cast<void (*)()>(&callee_pops_invoker<Invoke, R, A...>);
 #else
-    return reinterpret_cast<void (*)()>(&invoke_erased<Record, Swap, R, A...>);
+    return reinterpret_cast<void (*)()>(Invoke);
 #endif
 }
 
@@ -228,19 +229,43 @@ struct stateful_thunk {
     // reason no thunk can be made at run time in `why`.
     template <class Record>
     static pointer claim(Record *record, bool swap, std::size_t &id, std::string &why) {
+        return swap ? claim_record<Record, true>(record, id, why)
+                    : claim_record<Record, false>(record, id, why);
+    }
+    template <class Record, bool Swap>
+    static pointer claim_record(Record *record, std::size_t &id, std::string &why) {
+        constexpr auto invoke = &invoke_erased<Record, Swap, R, A...>;
+        return claim_invoker(invoke, runtime_invoker_of<Conv, invoke, R, A...>(), record, false, id,
+                             why);
+    }
+
+    // The thunk that calls `invoke(a..., record)`: a pool slot that calls `invoke`, or a run-time
+    // thunk that jumps to `runtime_invoke` (what runtime_invoker_of() gives for it); the run-time
+    // arena first when `runtime_first`. Null with the reason in `why` when neither can be had.
+    static pointer claim_invoker(R (*invoke)(A..., void *) noexcept, void (*runtime_invoke)(),
+                                 void *record, bool runtime_first, std::size_t &id,
+                                 std::string &why) {
+        if (runtime_first) {
+            if (pointer thunk = claim_runtime(runtime_invoke, record, id, why))
+                return thunk;
+        }
         const std::size_t i = pool::acquire();
         if (i != Size) {
-            pool::slots[i] = {swap ? &invoke_erased<Record, true, R, A...>
-                                   : &invoke_erased<Record, false, R, A...>,
-                              record};
+            pool::slots[i] = {invoke, record};
             id = i;
             return pool::thunk(i);
         }
+        return runtime_first ? nullptr : claim_runtime(runtime_invoke, record, id, why);
+    }
+
+    // A run-time thunk that jumps to `runtime_invoke` with `record`, or null with the reason.
+    static pointer claim_runtime([[maybe_unused]] void (*runtime_invoke)(),
+                                 [[maybe_unused]] void *record, [[maybe_unused]] std::size_t &id,
+                                 std::string &why) {
         if constexpr (runtime_register != reg_none) {
             std::size_t number = 0;
-            void (*invoke)() = swap ? runtime_invoker<Conv, Record, true, R, A...>()
-                                    : runtime_invoker<Conv, Record, false, R, A...>();
-            if (void *thunk = arena_for(runtime_register).acquire(invoke, record, number, why)) {
+            if (void *thunk =
+                    arena_for(runtime_register).acquire(runtime_invoke, record, number, why)) {
                 id = Size + number;
                 return reinterpret_cast<pointer>(thunk);
             }

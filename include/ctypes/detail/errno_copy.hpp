@@ -26,21 +26,47 @@
 
 namespace ctypes::detail {
 
+// One thread's errno cell: ctypes' private copy, and the address of the thread's real errno,
+// which only the C library can give (`__errno_location()` with glibc, `_errno()` on Windows,
+// `__error()` on macOS: a call) and which stays the same for the thread's whole life. Kept
+// beside the copy once known, so a swap makes no call: a use_errno thunk then needs no stack
+// frame to keep the foreign function's arguments across one (bench/README.md, use_errno).
+struct errno_cell {
+    int copy = 0;
+    int *real = nullptr; // null until the thread's first swap
+};
+
+inline errno_cell &errno_cell_of_thread() noexcept {
+    static thread_local errno_cell cell CTYPES_DETAIL_ERRNO_TLS_MODEL;
+    return cell;
+}
 inline int &errno_copy() noexcept {
-    static thread_local int value CTYPES_DETAIL_ERRNO_TLS_MODEL = 0;
-    return value;
+    return errno_cell_of_thread().copy;
+}
+// The thread's real errno, found once per thread.
+CTYPES_DETAIL_COLD inline int *first_errno_address(errno_cell &cell) noexcept {
+    return cell.real = &errno;
 }
 inline std::uint32_t &last_error_copy() noexcept {
     static thread_local std::uint32_t value = 0;
     return value;
 }
-// Exchanges the private copy with the real errno; called right before and right after the
-// foreign call, nothing in between.
+// Exchanges the private copy with the real errno, once this thread's errno address is known
+// (errno_known()); called right before and right after the foreign call, nothing in between.
+inline bool errno_known() noexcept {
+    return errno_cell_of_thread().real != nullptr;
+}
+inline void swap_known_errno() noexcept {
+    errno_cell &cell = errno_cell_of_thread();
+    int *const real = cell.real;
+    const int value = *real;
+    *real = cell.copy;
+    cell.copy = value;
+}
 inline void swap_errno() noexcept {
-    int &copy = errno_copy();
-    const int real = errno;
-    errno = copy;
-    copy = real;
+    if (CTYPES_DETAIL_UNLIKELY(!errno_known()))
+        first_errno_address(errno_cell_of_thread());
+    swap_known_errno();
 }
 inline void swap_last_error() noexcept {
 #if defined(_WIN32)
