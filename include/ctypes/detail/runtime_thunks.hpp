@@ -28,7 +28,6 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
-#include <mutex>
 #include <new>
 #include <string>
 #include <type_traits>
@@ -36,6 +35,7 @@
 
 #include "code_memory.hpp"
 #include "config.hpp"
+#include "lock.hpp"
 
 namespace ctypes::detail {
 
@@ -102,7 +102,7 @@ public:
     // Claims a thunk that will call invoke with record; its address, or null with the reason
     // in `why`. `number` identifies it for release().
     void *acquire(void (*invoke)(), void *record, std::size_t &number, std::string &why) {
-        std::lock_guard<std::mutex> hold(lock_);
+        const lock_hold hold(lock_);
         if (free_.empty() && !grow(why))
             return nullptr;
         number = free_.back();
@@ -115,7 +115,7 @@ public:
     }
 
     void release(std::size_t number) noexcept {
-        std::lock_guard<std::mutex> hold(lock_);
+        const lock_hold hold(lock_);
         chunk &c = chunks_[number / per_chunk_];
         c.slots[number % per_chunk_] = runtime_thunk_slot{};
         free_.push_back(number); // reserved in grow(): cannot throw
@@ -184,7 +184,7 @@ private:
 
     [[maybe_unused]] int reg_; // x86-64 only: 32-bit x86 always loads the record into eax
     std::size_t per_chunk_ = 0;
-    std::mutex lock_;
+    plain_mutex lock_;
     std::vector<chunk> chunks_;
     std::vector<std::size_t> free_;
 };

@@ -9,7 +9,6 @@
 // same; ldconfig writes a new file and renames it over the old one, which changes the inode.
 
 #include <cstddef>
-#include <mutex>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -18,6 +17,7 @@
 #include <sys/stat.h>
 
 #include "../ld_cache.hpp"
+#include "../lock.hpp"
 #include "search.hpp"
 
 namespace ctypes::detail::search {
@@ -33,7 +33,7 @@ public:
     std::string find(std::string_view name) {
         struct stat st;
         const bool present = ::stat(path_.c_str(), &st) == 0;
-        const std::lock_guard<std::mutex> lock(mutex_);
+        const lock_hold lock(mutex_);
         if (!present) {
             forget();
             return {};
@@ -62,7 +62,7 @@ public:
 
     // How many times the file has been read: tests check that an unchanged file is read once.
     std::size_t reads() const {
-        const std::lock_guard<std::mutex> lock(mutex_);
+        const lock_hold lock(mutex_);
         return reads_;
     }
 
@@ -102,7 +102,7 @@ private:
     static constexpr std::size_t max_answers = 256;
 
     const std::string path_;
-    mutable std::mutex mutex_;
+    mutable plain_mutex mutex_;
     bool loaded_ = false;
     identity identity_;
     std::string bytes_;
