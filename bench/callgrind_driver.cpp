@@ -8,8 +8,14 @@
 // fixed cost (setup, the marks themselves); run_bench.py does that arithmetic. Outside valgrind
 // the marks do nothing and the program is a quick check that every case runs.
 //
-// Usage: ctypes_bench_callgrind [n1 n2]   (defaults 100000 200000; lookups make a tenth as many)
+// It also counts one glibc qsort of 256 ints per iteration for the comparators of
+// callback_bench.cpp (a plain C function against callbacks), where time is too noisy on a shared
+// machine to judge a 10% target.
+//
+// Usage: ctypes_bench_callgrind [n1 n2]   (defaults 100000 200000; lookups make a tenth as many,
+// sorts a hundredth)
 #include "call_cases.hpp"
+#include "callback_bench_cmp.h"
 
 #include <cstdio>
 #include <cstdlib>
@@ -17,6 +23,7 @@
 #include <stdexcept>
 #include <string>
 #include <system_error>
+#include <vector>
 
 extern "C" void bench_mark(const char *label); // bench/fixtures/marks.c
 
@@ -26,6 +33,10 @@ template <class Op, class C>
 void run(const C &c, unsigned long n) {
     for (unsigned long k = 0; k < n; ++k)
         Op::once(c, static_cast<int>(k));
+}
+
+int as_int(const void *p) {
+    return *static_cast<const int *>(p);
 }
 
 // Warm up, then n1 and n2 iterations of body, each run marked for callgrind.
@@ -111,6 +122,43 @@ int main(int argc, char **argv) try {
             benchmark::DoNotOptimize(ctypes::find_library("z"));
     });
     cases += 7;
+
+    // Callbacks: the same sort of the same ints, changing only how the comparator is made.
+    std::vector<int> input(256);
+    unsigned state = 20261121u;
+    for (int &x : input) {
+        state = state * 1664525u + 1013904223u; // a fixed pseudo-random sequence
+        x = static_cast<int>(state >> 8) - (1 << 23);
+    }
+    std::vector<int> v(input.size());
+    const auto sorts = [&](const char *name, int (*compare)(const void *, const void *)) {
+        measure(std::string("qsort/") + name, n1 / 100 + 1, n2 / 100 + 1, [&](unsigned long n) {
+            for (unsigned long k = 0; k < n; ++k) {
+                v = input;
+                std::qsort(v.data(), v.size(), sizeof(int), compare);
+                benchmark::DoNotOptimize(v.data());
+            }
+        });
+        ++cases;
+    };
+    const int sign = argc > 100 ? -1 : 1; // a capture the compiler cannot fold
+    using comparator = int(const void *, const void *);
+    sorts("plain_c", bench_compare_ints);
+    bench_sign = sign;
+    sorts("plain_c_with_state", bench_compare_ints_signed);
+    const ctypes::callback<comparator> stateless([](const void *a, const void *b) {
+        return (as_int(a) > as_int(b)) - (as_int(a) < as_int(b));
+    });
+    sorts("stateless_lambda", stateless.get());
+    const ctypes::callback<comparator> thunk_only([sign](const void *a, const void *b) {
+        (void)sign;
+        return (as_int(a) > as_int(b)) - (as_int(a) < as_int(b));
+    });
+    sorts("capturing_thunk_only", thunk_only.get());
+    const ctypes::callback<comparator> capturing([sign](const void *a, const void *b) {
+        return sign * ((as_int(a) > as_int(b)) - (as_int(a) < as_int(b)));
+    });
+    sorts("capturing_lambda", capturing.get());
 #ifdef CTYPES_BENCH_PIC
     // The add cases again from a -fPIC shared object (bench/errno_pic.cpp).
     void *pic = dlopen(CTYPES_BENCH_PIC, RTLD_NOW | RTLD_LOCAL);

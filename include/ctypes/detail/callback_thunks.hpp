@@ -64,9 +64,12 @@ template <class R, class F, class... X>
 R call_guarded_now(F &f, const fallback<R> &fb, X &...a) noexcept;
 
 // A callback entered while an exception is parked on its thread (an earlier callback of the
-// same foreign call threw): that one is set aside for the callback's duration.
+// same foreign call threw): that one is set aside for the callback's duration. The arguments
+// come by value (C types, trivially copied): by reference, their addresses would escape into
+// this out-of-line call and the hot path would keep them on the stack (bench/README.md,
+// callbacks).
 template <class R, class F, class... X>
-CTYPES_DETAIL_COLD R call_guarded_set_aside(F &f, const fallback<R> &fb, X &...a) noexcept {
+CTYPES_DETAIL_COLD R call_guarded_set_aside(F &f, const fallback<R> &fb, X... a) noexcept {
     parked_set_aside outer;
     return call_guarded_now<R>(f, fb, a...);
 }
@@ -75,7 +78,7 @@ CTYPES_DETAIL_COLD R call_guarded_set_aside(F &f, const fallback<R> &fb, X &...a
 template <class R, class F, class... X>
 R call_guarded(F &f, const fallback<R> &fb, X &...a) noexcept {
     if (CTYPES_DETAIL_UNLIKELY(callback_pending != 0))
-        return call_guarded_set_aside<R>(f, fb, a...);
+        return call_guarded_set_aside<R, F, X...>(f, fb, a...);
     return call_guarded_now<R>(f, fb, a...);
 }
 
