@@ -208,9 +208,10 @@ def callgrind(args, cmd):
 
 # std_used: the standard and system headers ctypes-cpp's headers include, alone: what of the
 # umbrella header's time is the library's own.
-STD_USED = ("cerrno", "cstddef", "cstdint", "cstdio", "cstring", "memory", "optional",
-            "stdexcept", "string", "string_view", "system_error", "type_traits", "utility",
-            "dlfcn.h", "limits.h", "link.h", "unistd.h")
+STD_USED = ("atomic", "cerrno", "cstddef", "cstdint", "cstdio", "cstdlib", "cstring", "memory",
+            "optional", "stdexcept", "string", "string_view", "system_error", "type_traits",
+            "utility", "vector", "dlfcn.h", "fcntl.h", "limits.h", "link.h", "pthread.h",
+            "sys/auxv.h", "sys/mman.h", "sys/stat.h", "unistd.h")
 HEADERS = [("dlfcn", "<dlfcn.h>"), ("std_used", " ".join("<%s>" % h for h in STD_USED)),
            ("ctypes", "<ctypes/ctypes.hpp>"), ("boost_dll", "<boost/dll.hpp>")]
 

@@ -80,15 +80,23 @@ int main() {
                 "included; the rest is the path's characters) | %zu |\n",
                 sizeof(ctypes::detail::library_state));
     const ctypes::CDLL libz{"libz.so.1"};
+    using crc32_t = unsigned long(unsigned long, const unsigned char *, unsigned);
     std::printf("| `libz.get<unsigned long(unsigned long, const unsigned char *, unsigned)>"
-                "(\"crc32\")` | %zu |\n",
-                heap_bytes([&] {
-                    return libz.get<unsigned long(unsigned long, const unsigned char *, unsigned)>(
-                        "crc32");
-                }));
+                "(\"crc32\")`, the symbol's first lookup (its shared record and the library's "
+                "table entry) | %zu |\n",
+                heap_bytes([&] { return libz.get<crc32_t>("crc32"); }));
     std::printf("| of which `ctypes::detail::symbol_record` (sizeof: the name, the capture bits) "
                 "| %zu |\n",
                 sizeof(ctypes::detail::symbol_record));
+    std::printf("| the same, a later lookup of the symbol | %zu |\n",
+                heap_bytes([&] { return libz.get<crc32_t>("crc32"); }));
+    const auto capturing = [&] { return libz.get<crc32_t>("crc32", ctypes::use_errno); };
+    std::printf("| the same with `ctypes::use_errno`, the process's first (which also sets up the "
+                "run-time thunks' arena) | %zu |\n",
+                heap_bytes(capturing));
+    std::printf("| the same with `ctypes::use_errno`, a later one (a record of its own, with its "
+                "swap thunk) | %zu |\n",
+                heap_bytes(capturing));
 #if CTYPES_BENCH_HAVE_BOOST_DLL
     std::printf(
         "| Boost.DLL `import<...>(\"libz.so.1\", \"crc32\")` (library and function) | %zu |\n",

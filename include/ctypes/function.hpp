@@ -222,6 +222,10 @@ protected:
         }
         record_ = std::make_unique<symbol_record>(std::move(name), capture);
     }
+    // A plain function (no capture bits) with a record shared by the symbol's other lookups
+    // (detail/record_table.hpp): allocates nothing.
+    function_base(pointer p, state_ptr s, record_ptr record) noexcept
+        : ptr_(p), state_(std::move(s)), record_(std::move(record)) {}
     function_base(const function_base &) = default;
     function_base &operator=(const function_base &) = default;
     // A moved-from function is empty, as documented: bool(f) is false.

@@ -5,6 +5,7 @@
 /// \file
 /// ctypes::basic_library and its three ctypes-named instances CDLL, WinDLL and OleDLL.
 
+#include <cstdint>
 #include <initializer_list>
 #include <optional>
 #include <string>
@@ -523,14 +524,20 @@ private:
         if constexpr (detail::is_rejected_v<fn>) {
             return fn(); // a static_assert already said what is wrong with Sig
         } else {
+            std::uint32_t index = detail::no_symbol_index;
             void *p = detail::resolve(
                 state_.get(), name, detail::wanted::function, 0, ec, message,
                 detail::decoration_of<detail::plain_signature_t<Sig>,
-                                      typename detail::policy_for_t<Sig, FnPolicy>::convention>());
+                                      typename detail::policy_for_t<Sig, FnPolicy>::convention>(),
+                &index);
             if (!p)
                 return fn();
-            return fn(reinterpret_cast<typename fn::pointer>(p), state_->flags | call_flags, state_,
-                      name.label());
+            const auto address = reinterpret_cast<typename fn::pointer>(p);
+            const load_flags flags = state_->flags | call_flags;
+            if (index != detail::no_symbol_index && detail::capture_of(flags) == 0)
+                return fn(address, state_,
+                          state_->records.find_or_add(index, [&] { return name.label(); }));
+            return fn(address, flags, state_, name.label());
         }
     }
 
@@ -581,8 +588,9 @@ private:
         if constexpr (detail::is_rejected_v<variable<T>>) {
             return variable<T>(); // a static_assert already said what is wrong with T
         } else {
-            void *p =
-                detail::resolve(state_.get(), name, detail::wanted::object, sizeof(T), ec, message);
+            std::uint32_t index = detail::no_symbol_index;
+            void *p = detail::resolve(state_.get(), name, detail::wanted::object, sizeof(T), ec,
+                                      message, {}, &index);
             if (!p)
                 return variable<T>();
             // The program's copy of the object, when it made one, is the live one (except for
@@ -591,6 +599,10 @@ private:
                 if (void *copy =
                         detail::native_loader::program_copy(state_->handle, name.value, sizeof(T)))
                     p = copy;
+            if (index != detail::no_symbol_index)
+                return variable<T>(
+                    static_cast<T *>(p), state_,
+                    state_->records.find_or_add(index, [&] { return name.label(); }));
             return variable<T>(static_cast<T *>(p), state_, name.label());
         }
     }

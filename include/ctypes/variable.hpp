@@ -108,6 +108,9 @@ private:
     variable(pointer_ p, detail::state_ptr s, std::string name)
         : ptr_(p), state_(std::move(s)),
           record_(std::make_unique<detail::symbol_record>(std::move(name), 0)) {}
+    // With a record shared by the symbol's other lookups (detail/record_table.hpp).
+    variable(pointer_ p, detail::state_ptr s, detail::record_ptr record) noexcept
+        : ptr_(p), state_(std::move(s)), record_(std::move(record)) {}
 
     // Three pointers (bench/README.md, memory).
     pointer_ ptr_ = nullptr;

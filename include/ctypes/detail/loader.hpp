@@ -12,6 +12,7 @@
 #endif
 #include "counted.hpp"
 #include "own_symbols.hpp"
+#include "record_table.hpp"
 
 #include <string>
 
@@ -30,6 +31,8 @@ struct library_state : counted_base {
     std::string path; // the file the loader mapped, UTF-8
     // Its own definitions, for lookups without the loader.
     own_symbols symbols;
+    // The records of plain lookups its own table answered, shared per symbol.
+    record_table records;
 
     library_state() = default;
     library_state(const library_state &) = delete;

@@ -10,6 +10,8 @@
 #if defined(CTYPES_DETAIL_HAS_LINK_MAP)
 #include "posix/own_symbols.hpp"
 #else
+#include <cstdint>
+
 #include "symbol_kind.hpp"
 
 namespace ctypes::detail {
@@ -21,7 +23,9 @@ public:
     static own_symbols of(Handle) noexcept {
         return {};
     }
-    bool find(const char *, void *&, symbol_facts &) const noexcept { return false; }
+    bool find(const char *, void *&, symbol_facts &, std::uint32_t &) const noexcept {
+        return false;
+    }
 };
 
 } // namespace ctypes::detail

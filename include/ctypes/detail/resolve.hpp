@@ -14,6 +14,7 @@
 // header cannot include, so the functions that take them are templates over them.
 
 #include <cstddef>
+#include <cstdint>
 #include <initializer_list>
 #include <memory>
 #include <string>
@@ -27,6 +28,7 @@
 #include "load_help.hpp"
 #include "loader.hpp"
 #include "os_error.hpp"
+#include "record_table.hpp"
 #include "stdcall_names.hpp"
 #include "symbol_kind.hpp"
 
@@ -116,11 +118,16 @@ void *lookup(const library_state &state, const Name &name, os_error &err) {
 // Resolves `name` in `state` (null: no library) as `kind`: checks the symbol table's kind and,
 // for an object, that its size is `size` where the format records them. `decoration` is how a
 // function lookup may decorate its name (none for anything else); the loader uses it when the
-// plain name is not exported (32-bit Windows only).
+// plain name is not exported (32-bit Windows only). When `own_index` is given it receives the
+// symbol's index in the library's own table, or no_symbol_index when the loader answered.
 template <class Name>
 void *resolve(const library_state *state, const Name &name, wanted kind, std::size_t size,
-              std::error_code &ec, std::string *message, decoration decoration = {}) {
+              std::error_code &ec, std::string *message, decoration decoration = {},
+              std::uint32_t *own_index = nullptr) {
     ec.clear();
+    std::uint32_t index = no_symbol_index;
+    if (own_index)
+        *own_index = no_symbol_index;
     const auto fail = [&](std::error_code code, const auto &text) -> void * {
         ec = code;
         if (message)
@@ -147,7 +154,7 @@ void *resolve(const library_state *state, const Name &name, wanted kind, std::si
     void *p = nullptr;
     symbol_facts facts;
     // One hash lookup when the library defines the name itself; the loader otherwise.
-    const bool own = !name.by_ordinal && state->symbols.find(name.value, p, facts);
+    const bool own = !name.by_ordinal && state->symbols.find(name.value, p, facts, index);
     if (!own)
         p = lookup(*state, name, err);
     if (!p && !name.by_ordinal && decoration.argument_bytes != no_decoration) {
@@ -178,6 +185,8 @@ void *resolve(const library_state *state, const Name &name, wanted kind, std::si
         return fail(errc::not_an_object, [&] { return not_an_object_text(where()); });
     if (kind == wanted::object && data && facts.size != 0 && facts.size != size)
         return fail(errc::size_mismatch, [&] { return size_mismatch_text(where(), facts, size); });
+    if (own_index && own)
+        *own_index = index;
     return p;
 }
 

@@ -42,8 +42,10 @@ public:
     }
 
     // Whether the library itself defines `name` the way dlsym would pick it, with an address
-    // that needs no further work (see above); if so, the address and the symbol table's facts.
-    bool find(const char *name, void *&address, symbol_facts &facts) const noexcept {
+    // that needs no further work (see above); if so, the address, the symbol table's facts and
+    // the entry's index in the table (one per name and library: what record_table keys on).
+    bool find(const char *name, void *&address, symbol_facts &facts,
+              std::uint32_t &index) const noexcept {
         if (!tables_.usable() || !name)
             return false;
         constexpr unsigned allowed = (1u << STT_NOTYPE) | (1u << STT_OBJECT) | (1u << STT_FUNC) |
@@ -82,6 +84,7 @@ public:
             return false;
         address = reinterpret_cast<void *>(value);
         facts = elf::facts_of(*chosen);
+        index = static_cast<std::uint32_t>(chosen - tables_.symtab);
         return true;
     }
 
