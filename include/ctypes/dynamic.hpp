@@ -869,7 +869,7 @@ public:
     template <class... X>
     value operator()(const X &...args) const {
         require_dynamic_args<X...>();
-        return remembered_or<value>([&] { return call_value(args...); }, args...);
+        return remembered_or<value>([&] { return call_value<X...>(args...); }, args...);
     }
 
     /// Calls the foreign function and reads its result as R, with no ctypes::value in between:
@@ -891,7 +891,7 @@ public:
     template <class R, class... X>
     R call(const X &...args) const {
         require_dynamic_args<X...>();
-        return remembered_or<R>([&] { return call_typed<R>(args...); }, args...);
+        return remembered_or<R>([&] { return call_typed<R, X...>(args...); }, args...);
     }
 
     /// Calls the foreign function with arguments whose number is known only at run time (an
@@ -1014,6 +1014,10 @@ private:
 
     // The remembered bare call of (R, X...) once an earlier call admitted it (lane_admits), else
     // `checked()`: the call that converts and checks each argument.
+    // Only the key tests and the bare lanes are inline: the other remembered lane (lane_call)
+    // and the checked call (call_value, call_typed) are out-of-line calls taking scalars by
+    // value, so that a bare call keeps the frame of a plain indirect call (no saved registers,
+    // no arguments stored for the other paths).
     template <class R, class Checked, class... X>
     R remembered_or(const Checked &checked, const X &...args) const {
         if constexpr (lane_types<R, X...>) {
@@ -1023,17 +1027,20 @@ private:
                 if (lane == detail::dynamic::lane_key<0, R, X...>())
                     return lane_bare<R>(args...);
 #endif
+            if constexpr (!std::is_same_v<R, value>)
+                if (lane == detail::dynamic::lane_key<2, R, X...>())
+                    return lane_libffi<R>(args...);
             if (lane == detail::dynamic::lane_key<1, R, X...>())
-                return lane_call<R>(args...);
+                return lane_call<R, X...>(args...);
         }
         return checked();
     }
 
     template <class... X>
-    value call_value(const X &...args) const {
+    CTYPES_DETAIL_NOINLINE value call_value(detail::dynamic::pass_t<X>... args) const {
         if constexpr (lane_types<value, X...>)
             if (lane_admits<value, X...>())
-                return lane_call<value>(args...);
+                return lane_call<value, X...>(args...);
         return general_call(args...);
     }
 
@@ -1063,10 +1070,10 @@ private:
     }
 
     template <class R, class... X>
-    R call_typed(const X &...args) const {
+    CTYPES_DETAIL_NOINLINE R call_typed(detail::dynamic::pass_t<X>... args) const {
         if constexpr (lane_types<R, X...>)
             if (lane_admits<R, X...>())
-                return lane_call<R>(args...);
+                return lane_call<R, X...>(args...);
         if constexpr ((true && ... && detail::dynamic::is_plain_arg<X>)) {
             std::uint64_t bits = 0;
             if (plain_call(bits, args...)) {
@@ -1112,9 +1119,14 @@ private:
           ++k),
          ...);
         (void)k;
-        if (ok)
-            lane_.set(fast_ && capture_ == 0 && registers ? key : lane_key<1, R, X...>());
-        else
+        if (ok) {
+            if (fast_ && capture_ == 0 && registers && lane_result_exact<R>())
+                lane_.set(key);
+            else if (!fast_ && capture_ == 0 && !sig_->variadic && !std::is_same_v<R, value>)
+                lane_.set(lane_key<2, R, X...>());
+            else
+                lane_.set(lane_key<1, R, X...>());
+        } else
             lane_.reject(key);
         return ok;
     }
@@ -1128,9 +1140,37 @@ private:
             lane_registers(fn_, lane_vector_result<R>(), lane_register(args)...);
         if (CTYPES_DETAIL_UNLIKELY(detail::callback_pending != 0))
             detail::rethrow_parked();
-        return lane_result<R>(bits);
+        if constexpr (std::is_integral_v<R> || std::is_enum_v<R>)
+            return lane_narrow<R>(bits); // lane_result_exact: no extension to make
+        else
+            return lane_result<R>(bits);
     }
 #endif
+
+    // Whether an R reads the lane's result with no extension from the C width: not for an
+    // integer R wider than the C result (which comes back in the register's low bytes only),
+    // which the bare lane leaves to lane_call.
+    template <class R>
+    bool lane_result_exact() const noexcept {
+        if constexpr (std::is_enum_v<R>)
+            return lane_result_exact<std::underlying_type_t<R>>();
+        else if constexpr (std::is_integral_v<R>)
+            return sizeof(R) <= result_.size;
+        else
+            return true;
+    }
+
+    // An integer R of a result no narrower than R: its low bytes (a bool from the low byte
+    // only, as the ABI leaves the register's other bits undefined).
+    template <class R>
+    static R lane_narrow(std::uint64_t bits) noexcept {
+        if constexpr (std::is_enum_v<R>)
+            return static_cast<R>(lane_narrow<std::underlying_type_t<R>>(bits));
+        else if constexpr (std::is_same_v<R, bool>)
+            return static_cast<std::uint8_t>(bits) != 0;
+        else
+            return static_cast<R>(bits);
+    }
 
     // Whether a lane call's result comes back in a vector register: known from R but for a
     // value.
@@ -1147,7 +1187,7 @@ private:
 
     // A lane call: the arguments as they are, no check left to make.
     template <class R, class... X>
-    R lane_call(const X &...args) const {
+    CTYPES_DETAIL_NOINLINE R lane_call(detail::dynamic::pass_t<X>... args) const {
         using namespace detail::dynamic;
         constexpr std::size_t n = sizeof...(X);
 #if CTYPES_DETAIL_FAST_CALL
@@ -1215,36 +1255,68 @@ private:
             return lane_result<value>(result_image(ret));
         } else {
             // libffi writes whole registers: 16 bytes at least, a record rounded up to 16.
-            constexpr std::size_t size = sizeof(std::conditional_t<std::is_void_v<R>, char, R>);
-            alignas(16) unsigned char ret[size <= 16 ? 16 : (size + 15) / 16 * 16];
+            alignas(16) unsigned char ret[libffi_result_bytes<R>];
             captured([&] {
                 ffi_call(cif, FFI_FN(fn_), ret, where);
                 return 0;
             });
-            if constexpr (std::is_void_v<R>) {
-                return;
-            } else if constexpr (std::is_integral_v<R> || std::is_enum_v<R> ||
-                                 std::is_pointer_v<R> || std::is_same_v<R, float> ||
-                                 std::is_same_v<R, double>) {
-                // The C result's form is known from R (lane_returns): an integer widened to
-                // an ffi_arg, a pointer, a float or a double. Where an ffi_arg is narrower
-                // than 64 bits, an integer's width decides (result_image).
-                constexpr bool integer = std::is_integral_v<R> || std::is_enum_v<R>;
-                if constexpr (integer && sizeof(ffi_arg) < sizeof(std::uint64_t))
-                    return lane_result<R>(result_image(ret));
-                using image = std::conditional_t<
-                    std::is_same_v<R, float>, std::uint32_t,
-                    std::conditional_t<
-                        std::is_same_v<R, double>, std::uint64_t,
-                        std::conditional_t<std::is_pointer_v<R>, std::uintptr_t, ffi_arg>>>;
-                image bits;
-                std::memcpy(&bits, ret, sizeof bits);
-                return lane_result<R>(static_cast<std::uint64_t>(bits));
-            } else { // long double, a record
-                R out;
-                std::memcpy(static_cast<void *>(&out), ret, sizeof(R));
-                return out;
-            }
+            return libffi_result<R>(ret);
+        }
+    }
+
+    // The bare libffi lane (key 2): the arguments where they lie, one ffi_call with the
+    // prepared cif, then what a callback parked.
+    template <class R, class... X>
+    R lane_libffi(const X &...args) const {
+        using namespace detail::dynamic;
+        constexpr std::size_t n = sizeof...(X);
+        void *slots[n ? n : 1];
+        void *where[n ? n : 1];
+        std::size_t k = 0;
+        ((where[k] = lane_address(args, slots[k]), ++k), ...);
+        (void)k;
+        (void)slots;
+        alignas(16) unsigned char ret[libffi_result_bytes<R>];
+        ffi_call(const_cast<ffi_cif *>(&sig_->cif), FFI_FN(fn_), ret, where);
+        if (CTYPES_DETAIL_UNLIKELY(detail::callback_pending != 0))
+            detail::rethrow_parked();
+        return libffi_result<R>(ret);
+    }
+
+    // The bytes libffi writes for a result R: whole registers, 16 at least, a record rounded
+    // up to 16.
+    template <class R>
+    static constexpr std::size_t libffi_result_bytes = [] {
+        constexpr std::size_t size = sizeof(std::conditional_t<std::is_void_v<R>, char, R>);
+        return size <= 16 ? std::size_t{16} : (size + 15) / 16 * 16;
+    }();
+
+    // A lane's libffi result bytes as R (R is not ctypes::value).
+    template <class R>
+    R libffi_result(const unsigned char *ret) const {
+        if constexpr (std::is_void_v<R>) {
+            (void)ret;
+            return;
+        } else if constexpr (std::is_integral_v<R> || std::is_enum_v<R> || std::is_pointer_v<R> ||
+                             std::is_same_v<R, float> || std::is_same_v<R, double>) {
+            // The C result's form is known from R (lane_returns): an integer widened to
+            // an ffi_arg, a pointer, a float or a double. Where an ffi_arg is narrower
+            // than 64 bits, an integer's width decides (result_image).
+            constexpr bool integer = std::is_integral_v<R> || std::is_enum_v<R>;
+            if constexpr (integer && sizeof(ffi_arg) < sizeof(std::uint64_t))
+                return lane_result<R>(result_image(ret));
+            using image =
+                std::conditional_t<std::is_same_v<R, float>, std::uint32_t,
+                                   std::conditional_t<std::is_same_v<R, double>, std::uint64_t,
+                                                      std::conditional_t<std::is_pointer_v<R>,
+                                                                         std::uintptr_t, ffi_arg>>>;
+            image bits;
+            std::memcpy(&bits, ret, sizeof bits);
+            return lane_result<R>(static_cast<std::uint64_t>(bits));
+        } else { // long double, a record
+            R out;
+            std::memcpy(static_cast<void *>(&out), ret, sizeof(R));
+            return out;
         }
     }
 
@@ -1262,8 +1334,7 @@ private:
             // The C type's range is within R's: an R no wider is the same type, its low bytes.
             if (sizeof(R) > result_.size)
                 bits = extend_result(result_, bits);
-            return result_.is_signed ? static_cast<R>(static_cast<long long>(bits))
-                                     : static_cast<R>(bits);
+            return lane_narrow<R>(bits);
         } else if constexpr (std::is_same_v<R, float>) {
             const auto low = static_cast<std::uint32_t>(bits);
             float f;

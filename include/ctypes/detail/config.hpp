@@ -17,6 +17,8 @@
 //   CTYPES_DETAIL_COLD              an out-of-line, rarely run function (the failure halves of
 //                                   the call paths, so the common path stays the few
 //                                   instructions bench/README.md counts)
+//   CTYPES_DETAIL_NOINLINE          an out-of-line function that is not rare (the checked half
+//                                   of a runtime-typed call, kept out of the bare call's frame)
 //   CTYPES_DETAIL_TLS_INITIAL_EXEC  the initial-exec TLS model for a thread_local read on every
 //                                   call, in ELF shared objects built -fPIC (not -fPIE): one GOT
 //                                   load instead of a __tls_get_addr call; empty elsewhere
@@ -66,12 +68,15 @@
 #if CTYPES_DETAIL_GNU_LIKE
 #define CTYPES_DETAIL_UNLIKELY(x) __builtin_expect(!!(x), 0)
 #define CTYPES_DETAIL_COLD __attribute__((noinline, cold))
+#define CTYPES_DETAIL_NOINLINE __attribute__((noinline))
 #elif defined(_MSC_VER)
 #define CTYPES_DETAIL_UNLIKELY(x) (x)
 #define CTYPES_DETAIL_COLD __declspec(noinline)
+#define CTYPES_DETAIL_NOINLINE __declspec(noinline)
 #else
 #define CTYPES_DETAIL_UNLIKELY(x) (x)
 #define CTYPES_DETAIL_COLD
+#define CTYPES_DETAIL_NOINLINE
 #endif
 
 #if defined(__ELF__) && CTYPES_DETAIL_GNU_LIKE && defined(__PIC__) && !defined(__PIE__)

@@ -400,11 +400,13 @@ bool lane_returns(const c_type &t, const result_plan &r, bool fast) noexcept {
 }
 
 // The keys of one (R, X...) instantiation: addresses in a variable of its own (writable, so no
-// linker folds two of them into one). Key 0 is the bare lane (the fast path, no errno capture:
-// the call and nothing else), key 1 the lane with the engine and the capture decided per call.
+// linker folds two of them into one). Key 0 is the bare lane (the fast path, no errno capture,
+// a result with no extension to make: the call and nothing else), key 2 the bare libffi lane
+// (a non-variadic signature, no errno capture, an R other than ctypes::value: one ffi_call),
+// key 1 the lane with the engine, the capture and the variadic shape decided per call.
 template <class... T>
 struct lane_tag {
-    static inline char id[2] = {0, 0};
+    static inline char id[3] = {0, 0, 0};
 };
 template <std::size_t Which, class... T>
 inline const void *lane_key() noexcept {
@@ -457,6 +459,11 @@ auto lane_register(const X &x) noexcept {
             reinterpret_cast<std::uintptr_t>(static_cast<const void *>(x)));
     }
 }
+
+// How the out-of-line half of a call takes an argument of C++ type X: a scalar by value, so
+// that the inline half passes it on in its register, anything else by reference.
+template <class X>
+using pass_t = std::conditional_t<std::is_scalar_v<X>, X, const X &>;
 
 // Whether the fast path can load an X (the others take the lane on libffi only).
 template <class X>
