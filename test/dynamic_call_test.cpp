@@ -316,6 +316,30 @@ TEST_CASE("variadic calls keep a cif per shape of their arguments", "[dynamic][c
     }
 }
 
+TEST_CASE("variadic calls of several shapes from several threads each get their own cif",
+          "[dynamic][call][threads]") {
+    // Each thread's calls alternate between shapes, so every call of one shape follows a call
+    // of another and the cif each instantiation remembered is checked against it.
+    for (const auto &f : engines("sum_mixed")) {
+        std::vector<int> wrong(4, 0);
+        std::vector<std::thread> threads;
+        for (int t = 0; t < 4; ++t)
+            threads.emplace_back([&f, &wrong, t] {
+                for (int k = 0; k < 200; ++k) {
+                    const int v = k + t;
+                    int &w = wrong[static_cast<std::size_t>(t)];
+                    w += f.call<double>("id", v, 0.5) != v + 0.5;
+                    w += f.call<double>("di", 0.5, v) != v + 0.5;
+                    w += f.call<double>("li", static_cast<long long>(v), 1) != v + 1.0;
+                    w += f(std::string("ii"), v, 2).as<double>() != v + 2.0;
+                }
+            });
+        for (auto &th : threads)
+            th.join();
+        CHECK(wrong == std::vector<int>(4, 0));
+    }
+}
+
 TEST_CASE("call(values, count) takes an interpreter's arguments as they are kept",
           "[dynamic][call]") {
     ctypes::CDLL libm{"libm.so.6"};

@@ -1206,26 +1206,41 @@ private:
         arg_slot promoted[n ? n : 1];
         ffi_cif *cif = const_cast<ffi_cif *>(&sig_->cif);
         if (CTYPES_DETAIL_UNLIKELY(sig_->variadic != nullptr)) {
-            // The declared arguments as they lie, the others promoted; the cif of this shape.
-            ffi_type *types[n ? n : 1] = {};
+            // The declared arguments as they lie, the others promoted; the cif of this shape,
+            // remembered for this instantiation once found.
+            using record = variadic_cifs::lane_record;
+            const void *key = lane_key<1, R, X...>();
+            const auto *known = static_cast<const record *>(lane_.variadic());
             const std::size_t fixed = sig_->params.size();
+            ffi_type *types[n ? n : 1] = {};
             std::size_t j = 0;
-            const auto put = [&](const auto &x) {
+            // `typed`: std::true_type to write each argument's ffi_type into `types` too.
+            const auto put = [&](auto typed, const auto &x) {
                 using Y = std::remove_cv_t<std::remove_reference_t<decltype(x)>>;
+                ffi_type *t = nullptr; // stays null for a type lane_admits does not admit
                 if (j < fixed) {
                     where[j] = lane_address(x, slots[j]);
-                    types[j] = sig_->params[j];
+                    t = sig_->params[j];
                 } else if constexpr (is_lane_register<Y>) {
-                    types[j] = lane_promote<Y>(x, promoted[j], where[j]);
-                } else {
-                    types[j] = nullptr; // not admitted (lane_admits)
+                    t = lane_promote<Y>(x, promoted[j], where[j]);
                 }
+                if constexpr (decltype(typed)::value)
+                    types[j] = t;
+                (void)t;
                 ++j;
             };
-            (put(args), ...);
+            if (known && known->key == key) {
+                (put(std::false_type{}, args), ...);
+                cif = known->cif;
+            } else {
+                (put(std::true_type{}, args), ...);
+                cif = sig_->variadic->find(static_cast<unsigned>(fixed), static_cast<unsigned>(n),
+                                           sig_->result, types);
+                if (cif)
+                    if (const record *r = sig_->variadic->record(key, cif))
+                        lane_.set_variadic(r);
+            }
             (void)put;
-            cif = sig_->variadic->find(static_cast<unsigned>(fixed), static_cast<unsigned>(n),
-                                       sig_->result, types);
             if (!cif) { // the table is full: the checked path, which prepares its own
                 if constexpr (std::is_void_v<R>)
                     return (void)general_call(args...);

@@ -419,10 +419,12 @@ inline const void *lane_key() noexcept {
 class lane_cache {
 public:
     lane_cache() = default;
-    lane_cache(const lane_cache &o) noexcept : key_(o.get()), rejected_(o.rejected()) {}
+    lane_cache(const lane_cache &o) noexcept
+        : key_(o.get()), rejected_(o.rejected()), variadic_(o.variadic()) {}
     lane_cache &operator=(const lane_cache &o) noexcept {
         key_.store(o.get(), std::memory_order_release);
         rejected_.store(o.rejected(), std::memory_order_release);
+        variadic_.store(o.variadic(), std::memory_order_release);
         return *this;
     }
     // The key that takes the lane, and the last one found not to (so that it is not checked
@@ -431,10 +433,18 @@ public:
     const void *rejected() const noexcept { return rejected_.load(std::memory_order_acquire); }
     void set(const void *key) const noexcept { key_.store(key, std::memory_order_release); }
     void reject(const void *key) const noexcept { rejected_.store(key, std::memory_order_release); }
+    // A variadic function's last lane record (ffi_types.hpp's variadic_cifs::record, owned by
+    // the function's prepared signature, which copies share): the instantiation key and the
+    // cif of its shape, published whole.
+    const void *variadic() const noexcept { return variadic_.load(std::memory_order_acquire); }
+    void set_variadic(const void *record) const noexcept {
+        variadic_.store(record, std::memory_order_release);
+    }
 
 private:
     mutable std::atomic<const void *> key_{nullptr};
     mutable std::atomic<const void *> rejected_{nullptr};
+    mutable std::atomic<const void *> variadic_{nullptr};
 };
 
 // The register image of a lane argument (its C++ conversion: the value is already known to fit).

@@ -230,6 +230,32 @@ public:
         return &e.cif;
     }
 
+    // The cif that one lane instantiation (call_plan.hpp's lane_key) found by find(): its shape
+    // follows from the instantiation's C++ types alone, so a call of it can skip find(). Made
+    // once under the lock and never changed; nullptr when all `capacity` records are used.
+    struct lane_record {
+        const void *key = nullptr;
+        ffi_cif *cif = nullptr;
+    };
+    const lane_record *record(const void *key, ffi_cif *cif) {
+        const std::size_t used = records_used_.load(std::memory_order_acquire);
+        for (std::size_t i = 0; i < used; ++i)
+            if (records_[i].key == key)
+                return &records_[i];
+        const std::lock_guard<std::mutex> hold(lock_);
+        const std::size_t now = records_used_.load(std::memory_order_relaxed);
+        for (std::size_t i = used; i < now; ++i)
+            if (records_[i].key == key)
+                return &records_[i];
+        if (now == capacity)
+            return nullptr;
+        lane_record &r = records_[now];
+        r.key = key;
+        r.cif = cif;
+        records_used_.store(now + 1, std::memory_order_release);
+        return &r;
+    }
+
 private:
     struct entry {
         unsigned n = 0;
@@ -246,6 +272,8 @@ private:
     std::mutex lock_;
     std::atomic<std::size_t> used_{0};
     entry entries_[capacity];
+    std::atomic<std::size_t> records_used_{0}; // written under lock_
+    lane_record records_[capacity];
 };
 
 struct prepared_signature {
