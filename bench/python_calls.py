@@ -3,7 +3,9 @@ the runtime-typed ones: mix8, point_dot, sum_var), from Python, through
 ctypes and through cffi (ABI mode, `ffi.dlopen`: no compiler involved, as with ctypes).
 
     python3 python_calls.py time --fixture LIB [--min-time S] [--repetitions N]
-        prints JSON: {"call_add": {"python_ctypes": {"ns": ..., "cv": ...}, ...}, ...}
+        prints JSON: {"call_add": {"python_ctypes": {"ns": ..., "cv": ...}, ...}, ...}, and
+        "find_library": {"python_ctypes_util": ...}, the time of ctypes.util.find_library("z"),
+        measured against ctypes::find_library("z") (bench/lookup_bench.cpp)
     valgrind --tool=callgrind python3 python_calls.py callgrind --fixture LIB --marks MARKS
         [--n1 N1 --n2 N2]
         runs each case n1 then n2 times, marking each run with bench_mark("<case>@<n>") as
@@ -15,6 +17,7 @@ pays. Run by Debian's /usr/bin/python3, which has python3-cffi.
 """
 import argparse
 import ctypes
+import ctypes.util
 import json
 import statistics
 import sys
@@ -135,9 +138,8 @@ def bindings(path):
     return out
 
 
-def time_one(run, min_time):
+def time_one(run, min_time, n=1000):
     # Grow n until one run lasts min_time, then report that run's time per call.
-    n = 1000
     while True:
         start = time.perf_counter_ns()
         run(n)
@@ -147,17 +149,28 @@ def time_one(run, min_time):
         n = max(n * 2, int(n * min_time * 1.2e9 / max(elapsed, 1)))
 
 
+def repeated(run, args, n=1000):
+    """The median time per call of args.repetitions runs, and their coefficient of variation."""
+    run(n)  # warm
+    samples = [time_one(run, args.min_time, n) for _ in range(args.repetitions)]
+    mean = statistics.fmean(samples)
+    cv = statistics.pstdev(samples) / mean if len(samples) > 1 and mean else 0.0
+    return {"ns": statistics.median(samples), "cv": cv, "repetitions": len(samples)}
+
+
+def run_find_library(n):
+    for _ in range(n):
+        if not ctypes.util.find_library("z"):
+            raise SystemExit("python_calls: ctypes.util.find_library('z') found nothing")
+
+
 def cmd_time(args):
     result = {}
     for binding, runs in bindings(args.fixture).items():
         for function in FUNCTIONS:
-            run = runs[function]
-            run(1000)  # warm
-            samples = [time_one(run, args.min_time) for _ in range(args.repetitions)]
-            mean = statistics.fmean(samples)
-            cv = statistics.pstdev(samples) / mean if len(samples) > 1 and mean else 0.0
-            result.setdefault("call_" + function, {})[binding] = {
-                "ns": statistics.median(samples), "cv": cv, "repetitions": len(samples)}
+            result.setdefault("call_" + function, {})[binding] = repeated(runs[function], args)
+    # About a millisecond a call (it runs ldconfig -p): start from a few calls, not a thousand.
+    result["find_library"] = {"python_ctypes_util": repeated(run_find_library, args, 4)}
     if cffi is None:
         result["skipped"] = "cffi is not importable by " + sys.executable
     json.dump(result, sys.stdout, indent=1)

@@ -11,8 +11,15 @@ import sys
 
 BEGIN, END = "<!-- results:begin -->", "<!-- results:end -->"
 CALL_GROUPS = ("call_add", "call_sum8", "call_scale", "call_noop")
+# The runtime-typed groups beside them (bench/call_cases.hpp): eight mixed arguments, a struct
+# by value, a variadic call.
+RUNTIME_GROUPS = ("call_mix8", "call_point", "call_sum_var")
+ALL_CALL_GROUPS = CALL_GROUPS + RUNTIME_GROUPS
+# Signatures passed entirely in registers on x86-64 System V: the dynamic fast path's cases.
+REGISTER_ONLY = ("call_add", "call_sum8", "call_scale", "call_noop", "call_mix8")
 CALL_ORDER = ("direct", "raw_pointer", "std_function", "cdll", "cdll_use_errno", "libffi",
-              "dynamic", "dynamic_libffi", "boost_dll", "python_ctypes", "python_cffi")
+              "dynamic_call", "dynamic", "dynamic_call_libffi", "dynamic_libffi", "boost_dll",
+              "python_ctypes", "python_cffi")
 CASE_TEXT = {
     "direct": "direct call (linked, through the PLT)",
     "raw_pointer": "raw `dlsym` pointer",
@@ -20,16 +27,30 @@ CASE_TEXT = {
     "cdll": "ctypes-cpp `CDLL` function",
     "cdll_use_errno": "ctypes-cpp `CDLL` function, `use_errno`",
     "libffi": "libffi `ffi_call`, prepared cif",
-    "dynamic": "ctypes-cpp `dynamic_function` (fast path where it applies)",
-    "dynamic_libffi": "ctypes-cpp `dynamic_function`, through libffi",
+    "dynamic_call": "ctypes-cpp `dynamic_function::call<R>` (fast path where it applies)",
+    "dynamic": "ctypes-cpp `dynamic_function`, `f(args...).as<R>()`",
+    "dynamic_call_libffi": "ctypes-cpp `dynamic_function::call<R>`, through libffi",
+    "dynamic_libffi": "ctypes-cpp `dynamic_function`, `f(args...)`, through libffi",
     "boost_dll": "Boost.DLL `import`",
     "python_ctypes": "Python ctypes",
     "python_cffi": "Python cffi (ABI mode)",
 }
+FUNCTION_TEXT = {
+    "call_add": "`int add(int, int)`", "call_sum8": "`int sum8(const int *)`",
+    "call_scale": "`double scale(double, double)`", "call_noop": "`void noop(void)`",
+    "call_mix8": "`mix8` (8 mixed arguments)", "call_point": "`point_dot` (struct by value)",
+    "call_sum_var": "`sum_var` (variadic, 4 extra ints)",
+}
 TARGET_CALL_INSTR = 1
 TARGET_CALL_TIME = 1.05
 TARGET_ERRNO_INSTR = 10
-TARGET_LOOKUP = 1.2
+TARGET_LOOKUP = 1.0       # a hit, against dlsym (issue 14)
+TARGET_LOOKUP_MISS = 1.2  # a miss, error_code& form, against dlsym
+TARGET_QSORT = 1.10       # a capturing lambda as qsort's comparator, against a C comparator
+TARGET_FIND_LIBRARY = 100  # times faster than Python's ctypes.util.find_library
+TARGET_HANDLE_BYTES = 24  # function, variable, owned_ptr on a 64-bit platform
+TARGET_FAST_PATH = 0.10   # dynamic fast path against bare ffi_call, register-only signatures
+TARGET_LIBFFI_PATH = 1.10  # dynamic calls through libffi against bare ffi_call
 TARGET_COMPILE = 0.4
 
 
@@ -146,7 +167,7 @@ def call_table(results):
     instr = results["instructions"]
     out = ["| function | case | time/call | × raw | cv | instructions/call | Δ vs raw |",
            "|---|---|---:|---:|---:|---:|---:|"]
-    for group in CALL_GROUPS:
+    for group in (g for g in ALL_CALL_GROUPS if g in base):
         b = base.get(group)
         b_instr = instr.get(group + "/raw_pointer")
         for c in ordered_cases(results, group):
@@ -163,8 +184,11 @@ def other_table(results):
     instr = results["instructions"]
     out = ["| group | case | time | × baseline | cv | instructions | × baseline |",
            "|---|---|---:|---:|---:|---:|---:|"]
-    for c in results["benchmarks"]:
-        if c["group"] in CALL_GROUPS:
+    first = {}  # each group's rows together, groups in the order they were measured
+    for i, c in enumerate(results["benchmarks"]):
+        first.setdefault(c["group"], i)
+    for c in sorted(results["benchmarks"], key=lambda c: first[c["group"]]):
+        if c["group"] in ALL_CALL_GROUPS:
             continue
         b = base.get(c["group"])
         i = instr.get(c["name"])
@@ -190,6 +214,36 @@ def compile_table(results):
             cells += ["–" if t is None else "%.3f" % t,
                       fmt_ratio(t / boost if t is not None and boost else None)]
         out.append("| %s | %s |" % (labels[key], " | ".join(cells)))
+    return out
+
+
+def handle_sizes(results):
+    """{handle: sizeof} for the rows of ctypes_bench_sizes' table that carry a target."""
+    out = {}
+    for line in (results.get("sizes") or "").splitlines():
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if len(cells) == 3 and cells[2].startswith("target %d" % TARGET_HANDLE_BYTES):
+            out[cells[0]] = int(cells[1])
+    return out
+
+
+def runtime_table(results):
+    """Instructions per call of every call group, one column per way of calling."""
+    instr = results["instructions"]
+    cases = [c for c in ("raw_pointer", "cdll", "libffi", "dynamic_call", "dynamic",
+                         "dynamic_call_libffi", "dynamic_libffi", "python_ctypes", "python_cffi")
+             if any(g + "/" + c in instr for g in ALL_CALL_GROUPS)]
+    heads = {"raw_pointer": "raw pointer", "cdll": "`CDLL`", "libffi": "`ffi_call`",
+             "dynamic_call": "`call<R>`", "dynamic": "`f(args...)`",
+             "dynamic_call_libffi": "`call<R>`, libffi", "dynamic_libffi": "`f(args...)`, libffi",
+             "python_ctypes": "Python ctypes", "python_cffi": "cffi"}
+    out = ["| function | " + " | ".join(heads[c] for c in cases) + " |",
+           "|---|" + "---:|" * len(cases)]
+    for group in ALL_CALL_GROUPS:
+        if not any(group + "/" + c in instr for c in cases):
+            continue
+        out.append("| %s | %s |" % (FUNCTION_TEXT[group], " | ".join(
+            fmt_instr(instr.get(group + "/" + c)) for c in cases)))
     return out
 
 
@@ -240,6 +294,16 @@ def targets(results):
                      ", ".join("%s %+.1f" % (g[5:], d) for g, d in vs_raw.items()) + ")",
                      verdict(worst <= TARGET_ERRNO_INSTR + 0.05,
                              "by %.1f instructions" % (worst - TARGET_ERRNO_INSTR))))
+    pic = {k: instr.get("pic_call_add/" + k) for k in ("raw_pointer", "cdll", "cdll_use_errno")}
+    if None not in pic.values():
+        d = pic["cdll_use_errno"] - pic["cdll"]
+        rows.append(("`use_errno` within +%d instructions of the `CDLL` call, inside a `-fPIC` "
+                     "shared object" % TARGET_ERRNO_INSTR,
+                     "add %+.1f (%s against %s; the raw pointer %s)" % (
+                         d, fmt_instr(pic["cdll_use_errno"]), fmt_instr(pic["cdll"]),
+                         fmt_instr(pic["raw_pointer"])),
+                     verdict(d <= TARGET_ERRNO_INSTR + 0.05,
+                             "by %.1f instructions" % (d - TARGET_ERRNO_INSTR))))
 
     whats = {"lookup_hit": "hit", "lookup_hit_libc": "hit in libc",
              "lookup_miss": "miss, `error_code&` form"}
@@ -247,17 +311,69 @@ def targets(results):
                         ("lookup_miss", "get_error_code")):
         c, b = names.get(group + "/" + case), base.get(group)
         what = whats[group]
+        target = TARGET_LOOKUP_MISS if group == "lookup_miss" else TARGET_LOOKUP
         if c and b:
             r = c["ns"] / b["ns"]
-            rows.append(("`get<Sig>` within %.1f× `dlsym` (%s), time" % (TARGET_LOOKUP, what),
+            rows.append(("`get<Sig>` within %.1f× `dlsym` (%s), time" % (target, what),
                          "%.2f× (%s vs %s)" % (r, fmt_ns(c["ns"]), fmt_ns(b["ns"])),
-                         verdict(r <= TARGET_LOOKUP, over(r, TARGET_LOOKUP))))
+                         verdict(r <= target, over(r, target))))
         ci, bi = instr.get(group + "/" + case), instr.get(group + "/dlsym")
         if ci is not None and bi:
             r = ci / bi
             rows.append(("`get<Sig>` within %.1f× `dlsym` (%s), instructions" % (
-                TARGET_LOOKUP, what), "%.2f× (%s vs %s)" % (r, fmt_instr(ci), fmt_instr(bi)),
-                verdict(r <= TARGET_LOOKUP, over(r, TARGET_LOOKUP))))
+                target, what), "%.2f× (%s vs %s)" % (r, fmt_instr(ci), fmt_instr(bi)),
+                verdict(r <= target, over(r, target))))
+
+    sorts = {k: instr.get("qsort/" + k) for k in (
+        "plain_c", "plain_c_with_state", "stateless_lambda", "capturing_thunk_only",
+        "capturing_lambda")}
+    if sorts["plain_c"] and sorts["capturing_lambda"] is not None:
+        r = sorts["capturing_lambda"] / sorts["plain_c"]
+        others = ", ".join("%s %.2f×" % (text, sorts[k] / sorts["plain_c"]) for k, text in (
+            ("plain_c_with_state", "a C comparator reading its state from a global"),
+            ("stateless_lambda", "a stateless lambda"),
+            ("capturing_thunk_only", "the capturing thunk alone")) if sorts[k] is not None)
+        rows.append(("capturing lambda as a `qsort` comparator within %.2f× a C comparator, "
+                     "instructions per sort" % TARGET_QSORT,
+                     "%.2f× (%s vs %s); %s" % (r, fmt_instr(sorts["capturing_lambda"]),
+                                              fmt_instr(sorts["plain_c"]), others),
+                     verdict(r <= TARGET_QSORT, over(r, TARGET_QSORT))))
+
+    ours, python = names.get("find_library/z"), names.get("find_library/python_ctypes_util")
+    if ours and python:
+        r = python["ns"] / ours["ns"]
+        rows.append(("`find_library(\"z\")` at least %d× faster than Python's "
+                     "`ctypes.util.find_library(\"z\")`, time" % TARGET_FIND_LIBRARY,
+                     "%.0f× (%s vs %s)" % (r, fmt_ns(ours["ns"]), fmt_ns(python["ns"])),
+                     verdict(r >= TARGET_FIND_LIBRARY, "by %.0f×: %.0f× against %d×" % (
+                         TARGET_FIND_LIBRARY - r, r, TARGET_FIND_LIBRARY))))
+
+    handles = handle_sizes(results)
+    if handles:
+        worst = max(handles.values())
+        rows.append(("`function`, `variable` and `owned_ptr` at most %d bytes each (64-bit)" %
+                     TARGET_HANDLE_BYTES,
+                     ", ".join("%s %d" % kv for kv in handles.items()),
+                     verdict(worst <= TARGET_HANDLE_BYTES, "by %d bytes" % (
+                         worst - TARGET_HANDLE_BYTES))))
+
+    fast = {g: instr[g + "/dynamic_call"] / instr[g + "/libffi"] for g in REGISTER_ONLY
+            if instr.get(g + "/dynamic_call") is not None and instr.get(g + "/libffi")}
+    if fast:
+        worst = max(fast.values())
+        rows.append(("`dynamic_function::call<R>` on the fast path within %.2f× `ffi_call` "
+                     "(register-only signatures), instructions" % TARGET_FAST_PATH,
+                     ", ".join("%s %.3f×" % (g[5:], r) for g, r in fast.items()),
+                     verdict(worst <= TARGET_FAST_PATH, over(worst, TARGET_FAST_PATH))))
+    for case, what in (("dynamic_call_libffi", "`call<R>`"), ("dynamic_libffi", "`f(args...)`")):
+        via = {g: instr[g + "/" + case] / instr[g + "/libffi"] for g in ALL_CALL_GROUPS
+               if instr.get(g + "/" + case) is not None and instr.get(g + "/libffi")}
+        if via:
+            worst = max(via.values())
+            rows.append(("`dynamic_function` %s through libffi within %.2f× `ffi_call`, "
+                         "instructions" % (what, TARGET_LIBFFI_PATH),
+                         ", ".join("%s %.3f×" % (g[5:], r) for g, r in via.items()),
+                         verdict(worst <= TARGET_LIBFFI_PATH, over(worst, TARGET_LIBFFI_PATH))))
 
     for compiler, c in results["compile"].items():
         t, boost = c["seconds"].get("ctypes"), c["seconds"].get("boost_dll")
@@ -279,8 +395,17 @@ def render(results):
               "Ratios and Δ are against the raw `dlsym` pointer of the same function. Each "
               "iteration is one call plus the loop and a compiler barrier, the same for every "
               "case.", ""] + call_table(results)
+    if results["instructions"]:
+        lines += ["", "### Runtime-typed calls, instructions per call", "",
+                  "`dynamic_function`s from `lib.get_dynamic(name, declaration)`, called through "
+                  "the typed entry `call<R>(args...)` and as `f(args...)` (a `ctypes::value`), on "
+                  "the default engine (the fast path where the signature is register-only) and "
+                  "on the `via_libffi()` copy; libffi's `ffi_call` with a cif prepared once."
+                  "", ""] + runtime_table(results)
     lines += ["", "### Lookups and loads", ""] + other_table(results)
     lines += ["", "### Compile time (`-std=c++17 -fsyntax-only`)", ""] + compile_table(results)
+    if results.get("sizes"):
+        lines += ["", "### Memory (`ctypes_bench_sizes`)", ""] + results["sizes"].strip().splitlines()
     lines += ["", END]
     return "\n".join(lines) + "\n"
 

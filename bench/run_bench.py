@@ -9,7 +9,8 @@ Run by the `run_bench` and `bench_smoke` targets (bench/CMakeLists.txt), which p
    instructions per call as (I(n2) - I(n1)) / (n2 - n1) from the dumps their marks trigger;
 4. compile times of `#include <ctypes/ctypes.hpp>`, `<dlfcn.h>` and `<boost/dll.hpp>` with
    -fsyntax-only, g++ and clang++: the least CPU time (user + sys) of several runs;
-5. results.json, then report.py's tables into README.md between its result markers.
+5. ctypes_bench_sizes: sizeof of the public handles and a library's heap bytes (its tables);
+6. results.json, then report.py's tables into README.md between its result markers.
 
 Exits non-zero when any step fails or a result that the report needs is missing.
 """
@@ -268,6 +269,7 @@ def main():
     p.add_argument("--driver")
     p.add_argument("--marks")
     p.add_argument("--valgrind")
+    p.add_argument("--sizes", help="ctypes_bench_sizes, which prints the memory tables")
     p.add_argument("--built-against", default="")
     p.add_argument("--build-type", default="")
     p.add_argument("--readme", required=True)
@@ -288,7 +290,7 @@ def main():
                     "compile_repetitions": 7, "smoke": False}
 
     results = {"machine": machine(args), "settings": settings, "skipped": [],
-               "benchmarks": [], "instructions": {}, "compile": {}}
+               "benchmarks": [], "instructions": {}, "compile": {}, "sizes": None}
     started = time.time()
     with tempfile.TemporaryDirectory(prefix="ctypes-bench-") as out_dir:
         for exe in args.benchmarks:
@@ -316,6 +318,12 @@ def main():
                 fail("ctypes_bench_callgrind failed")
 
     results["compile"] = compile_times(args, settings)
+    if args.sizes:
+        print("run_bench: " + args.sizes, flush=True)
+        out = subprocess.run([args.sizes], capture_output=True, text=True)
+        if out.returncode != 0:
+            fail("ctypes_bench_sizes failed:\n" + out.stderr)
+        results["sizes"] = out.stdout
     if not args.boost_include:
         results["skipped"].append("Boost.DLL: not found at configure time (libboost-dev, "
                                   "libboost-filesystem-dev)")
