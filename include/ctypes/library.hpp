@@ -295,20 +295,28 @@ public:
     template <class Sig, class FnPolicy = Policy>
     owning_function<Sig, FnPolicy> get_owning(symbol_name allocate, symbol_name deallocate,
                                               ctypes::call_flags call_flags = {}) const {
-        return owning_function<Sig, FnPolicy>(get<Sig, FnPolicy>(allocate, call_flags),
-                                              get_free<FnPolicy>(deallocate));
+        if constexpr (detail::is_rejected_v<owning_function<Sig, FnPolicy>>) {
+            return {}; // a static_assert already said what is wrong with Sig
+        } else {
+            return owning_function<Sig, FnPolicy>(get<Sig, FnPolicy>(allocate, call_flags),
+                                                  get_free<FnPolicy>(deallocate));
+        }
     }
     /// As get_owning(), but reports failure in `ec` and returns an empty owning_function.
     template <class Sig, class FnPolicy = Policy>
     owning_function<Sig, FnPolicy> get_owning(symbol_name allocate, symbol_name deallocate,
                                               std::error_code &ec) const {
-        auto f = get<Sig, FnPolicy>(allocate, ec);
-        if (ec)
-            return {};
-        auto d = get_free<FnPolicy>(deallocate, ec);
-        if (ec)
-            return {};
-        return owning_function<Sig, FnPolicy>(std::move(f), std::move(d));
+        if constexpr (detail::is_rejected_v<owning_function<Sig, FnPolicy>>) {
+            return {}; // a static_assert already said what is wrong with Sig
+        } else {
+            auto f = get<Sig, FnPolicy>(allocate, ec);
+            if (ec)
+                return {};
+            auto d = get_free<FnPolicy>(deallocate, ec);
+            if (ec)
+                return {};
+            return owning_function<Sig, FnPolicy>(std::move(f), std::move(d));
+        }
     }
 
     /// Looks up an optional function: std::nullopt when the library has no such export (or it

@@ -154,6 +154,12 @@ constexpr bool any_out(type_list<A...>) noexcept {
 template <class R>
 inline constexpr bool owning_result_ok =
     std::is_pointer_v<R> && !std::is_function_v<std::remove_pointer_t<R>>;
+// Whether get_owning<Sig>() accepts Sig: the static_asserts of owning_function say why not, and
+// a refused owning_function derives from `rejected`, so get_owning() looks nothing up.
+template <class Sig>
+inline constexpr bool owning_signature_ok =
+    owning_result_ok<typename signature<Sig>::result_type> &&
+    !any_out(typename signature<Sig>::argument_types{});
 } // namespace detail
 
 /// An allocating C function paired with the free that releases its results: every call returns
@@ -164,7 +170,7 @@ inline constexpr bool owning_result_ok =
 /// \tparam Policy the policy of both functions.
 /// Copyable; each copy keeps the library mapped.
 template <class Sig, class Policy = cdll_policy>
-class owning_function {
+class owning_function : detail::accepted_if_t<detail::owning_signature_ok<Sig>> {
     using allocating = function<Sig, Policy>;
     using result = typename detail::signature<Sig>::result_type;
     static_assert(detail::owning_result_ok<result>,
