@@ -248,7 +248,8 @@ def runtime_table(results):
 
 
 def over(ratio, target):
-    return "by %.0f%%: %.2f× against %.2f×" % (100 * (ratio / target - 1), ratio, target)
+    percent = 100 * (ratio / target - 1)
+    return "by %.*f%%: %.3f× against %.2f×" % (0 if percent >= 10 else 1, percent, ratio, target)
 
 
 def verdict(met, miss_text):

@@ -435,13 +435,25 @@ public:
     std::size_t size() const noexcept { return type_ ? type_->size : 0; }
 
     /// \cond internal
-    explicit value(detail::dynamic::type_ptr type) : type_(type.get()), keep_(std::move(type)) {
+    explicit value(detail::dynamic::type_ptr type) { set_type(std::move(type)); }
+    // A scalar of a shared type (detail::dynamic::interned), which lives until exit.
+    explicit value(const detail::dynamic::c_type *interned) noexcept : type_(interned) {}
+    // Makes a void value one of `type`, its bytes not yet written. Throws std::bad_alloc.
+    void set_type(detail::dynamic::type_ptr type) {
+        type_ = type.get();
+        keep_ = std::move(type);
         // libffi writes whole registers: at least an ffi_arg, records rounded up to 16 bytes.
         if (heap_size() > sizeof inline_)
             heap_.reset(new unsigned char[heap_size()]);
     }
-    // A scalar of a shared type (detail::dynamic::interned), which lives until exit.
-    explicit value(const detail::dynamic::c_type *interned) noexcept : type_(interned) {}
+    // Makes a void value a scalar of a shared type, its bytes not yet written.
+    void set_type(const detail::dynamic::c_type *interned) noexcept { type_ = interned; }
+    // Makes a void value a scalar of a shared type from its register image: the whole register
+    // into the inline buffer, of which the low size() bytes are read (little-endian only).
+    void set_register(const detail::dynamic::c_type *interned, std::uint64_t bits) noexcept {
+        type_ = interned;
+        std::memcpy(inline_, &bits, sizeof bits);
+    }
     void *raw() noexcept { return heap_ ? static_cast<void *>(heap_.get()) : inline_; }
     /// The bytes a value can hold inline, without allocating.
     static constexpr std::size_t inline_capacity = 32;
@@ -1342,7 +1354,7 @@ private:
         if constexpr (std::is_void_v<R>) {
             (void)bits;
         } else if constexpr (std::is_same_v<R, value>) {
-            return result_value(extend_result(result_, bits));
+            return result_value(bits); // a value keeps the C width: nothing to extend
         } else if constexpr (std::is_enum_v<R>) {
             return static_cast<R>(lane_result<std::underlying_type_t<R>>(bits));
         } else if constexpr (std::is_integral_v<R>) {
@@ -1514,17 +1526,27 @@ private:
     }
 
     // A ctypes::value of the result type holding a result image.
+    // The result from its register image. One named value, made in the caller's place; a scalar
+    // of up to 8 bytes is the register's low bytes, written inline with no test of its kind.
     value result_value(std::uint64_t bits) const {
-        if (sig_->result_form.is_void)
-            return value();
-        if (sig_->result_interned) {
-            value v(sig_->result_interned);
-            detail::dynamic::store_result(sig_->result_form, bits, v.raw());
-            return v;
-        }
-        value v(sig_->type->target);
-        detail::dynamic::store_result(sig_->result_form, bits, v.raw());
+        value v;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+        if (sig_->result_in_register)
+            v.set_register(sig_->result_interned, bits);
+        else
+#endif
+            result_value_other(v, bits);
         return v;
+    }
+    CTYPES_DETAIL_NOINLINE void result_value_other(value &v, std::uint64_t bits) const {
+        const detail::dynamic::result_plan &r = sig_->result_form;
+        if (r.is_void)
+            return;
+        if (sig_->result_interned)
+            v.set_type(sig_->result_interned);
+        else
+            v.set_type(sig_->type->target);
+        detail::dynamic::store_result(r, bits, v.raw());
     }
 
     value invoke(void **where, ffi_type **types, std::size_t n) const {
@@ -1678,6 +1700,8 @@ inline std::shared_ptr<prepared_signature> prepare(const type_ptr &fn, ffi_abi a
     sig->plain =
         sig->plain && (sig->result_form.is_void || sig->result_form.form != arg_form::other);
     sig->result_interned = interned(*fn->target);
+    sig->result_in_register = sig->result_interned != nullptr &&
+                              sig->result_form.form != arg_form::other && !sig->result_form.is_void;
     if (sig->fast)
         sig->fast_vectors = fast_vectors_of(*fn);
     // libffi lays records out from their elements: where that differs from C's layout the call

@@ -293,6 +293,7 @@ struct prepared_signature {
     std::vector<param_plan> plan;
     result_plan result_form;
     const c_type *result_interned = nullptr; // the result type's shared copy, if a scalar
+    bool result_in_register = false;         // a result_interned scalar of at most 8 bytes
     unsigned char fast_vectors = 0;          // fast path: vector registers loaded (0, 2, 8)
     bool plain = false;
     // A variadic function's cifs, per shape of the call's arguments.
