@@ -401,8 +401,8 @@ def render(results):
                   "`dynamic_function`s from `lib.get_dynamic(name, declaration)`, called through "
                   "the typed entry `call<R>(args...)` and as `f(args...)` (a `ctypes::value`), on "
                   "the default engine (the fast path where the signature is register-only) and "
-                  "on the `via_libffi()` copy; libffi's `ffi_call` with a cif prepared once."
-                  "", ""] + runtime_table(results)
+                  "on the `via_libffi()` copy; libffi's `ffi_call` with a cif prepared once.",
+                  ""] + runtime_table(results)
     lines += ["", "### Lookups and loads", ""] + other_table(results)
     lines += ["", "### Compile time (`-std=c++17 -fsyntax-only`)", ""] + compile_table(results)
     if results.get("sizes"):

@@ -1525,7 +1525,6 @@ private:
         return bits;
     }
 
-    // A ctypes::value of the result type holding a result image.
     // The result from its register image. One named value, made in the caller's place; a scalar
     // of up to 8 bytes is the register's low bytes, written inline with no test of its kind.
     value result_value(std::uint64_t bits) const {
