@@ -1699,8 +1699,9 @@ inline std::shared_ptr<prepared_signature> prepare(const type_ptr &fn, ffi_abi a
     sig->plain =
         sig->plain && (sig->result_form.is_void || sig->result_form.form != arg_form::other);
     sig->result_interned = interned(*fn->target);
-    sig->result_in_register = sig->result_interned != nullptr &&
-                              sig->result_form.form != arg_form::other && !sig->result_form.is_void;
+    // (void has the `other` form and no shared copy)
+    sig->result_in_register =
+        sig->result_interned != nullptr && sig->result_form.form != arg_form::other;
     if (sig->fast)
         sig->fast_vectors = fast_vectors_of(*fn);
     // libffi lays records out from their elements: where that differs from C's layout the call
