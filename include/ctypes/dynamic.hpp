@@ -975,10 +975,12 @@ public:
     /// True unless default-constructed or moved from. Throws nothing.
     explicit operator bool() const noexcept { return fn_ != nullptr; }
 
-    /// Whether calls take the fast path of our own instead of libffi: on x86-64 System V, for a
-    /// non-variadic signature whose parameters are all integers, pointers, floats and doubles
-    /// that fit the argument registers (six integer, eight vector) and whose result is one of
-    /// those or void. Throws nothing.
+    /// Whether calls take the fast path of our own instead of libffi: for a non-variadic
+    /// signature whose parameters are all integers, pointers, floats and doubles that fit the
+    /// argument registers and whose result is one of those or void. On x86-64 System V that is
+    /// six integer and eight vector registers, on Windows x64 four parameters (each in its
+    /// place's integer or vector register); elsewhere (32-bit x86, AArch64) it is always
+    /// false. Throws nothing.
     bool uses_fast_path() const noexcept { return fast_; }
     /// A copy whose calls all go through libffi, for comparing the two engines (the tests, the
     /// benchmarks). Throws nothing but std::bad_alloc.
@@ -1437,11 +1439,7 @@ private:
         if (sig_->fast && !libffi_only_) {
             const unsigned vectors = sig_->fast_vectors;
             std::uint64_t regs[fast_register_count];
-            for (std::size_t r = 0; r < fast_integer_registers; ++r)
-                regs[r] = 0;
-            if (vectors != 0)
-                for (std::size_t r = fast_integer_registers; r < fast_register_count; ++r)
-                    regs[r] = 0;
+            clear_image(regs, vectors);
             const auto load = [&](const auto &x) {
                 const param_plan &p = plan[k++];
                 return image_of(p, x, regs[p.reg]);

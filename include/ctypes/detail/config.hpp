@@ -32,7 +32,8 @@
 // is defined beside the code it selects:
 //   CTYPES_DETAIL_FAST_CALL         (detail/dynamic/fast_call.hpp, read by dynamic.hpp) 1 where
 //                                   runtime-typed calls in registers skip libffi (x86-64
-//                                   System V), else 0
+//                                   System V and Windows x64), else 0; beside it
+//                                   CTYPES_DETAIL_FAST_CALL_WIN64, 1 for the Windows x64 one
 // Every other internal macro is #undef'ed at the end of the header that defines it
 // (CTYPES_DETAIL_POSITION in types.hpp, CTYPES_DETAIL_WINAPI and _IMPORT in win32.hpp).
 

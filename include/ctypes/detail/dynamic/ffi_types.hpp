@@ -294,7 +294,7 @@ struct prepared_signature {
     result_plan result_form;
     const c_type *result_interned = nullptr; // the result type's shared copy, if a scalar
     bool result_in_register = false;         // a result_interned scalar of at most 8 bytes
-    unsigned char fast_vectors = 0;          // fast path: vector registers loaded (0, 2, 8)
+    unsigned char fast_vectors = 0;          // fast path: fast_vectors_of(type)
     bool plain = false;
     // A variadic function's cifs, per shape of the call's arguments.
     std::unique_ptr<variadic_cifs> variadic;
