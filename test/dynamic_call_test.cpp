@@ -11,17 +11,9 @@
 #include <thread>
 #include <vector>
 
-namespace {
+#include "platform.hpp"
 
-#if defined(_WIN32)
-constexpr const char *libm_name = "msvcrt.dll";
-constexpr const char *libc_name = "msvcrt.dll";
-constexpr const char *snprintf_name = "_snprintf"; // msvcrt's, without the C99 name
-#else
-constexpr const char *libm_name = "libm.so.6";
-constexpr const char *libc_name = "libc.so.6";
-constexpr const char *snprintf_name = "snprintf";
-#endif
+namespace {
 
 const ctypes::cdef &call_decls() {
     static const ctypes::cdef decls{R"(
@@ -93,14 +85,14 @@ TEST_CASE("call<R> gives what operator() and as<R>() give, on both engines", "[d
         CHECK(p.a == 2);
         CHECK(p.b == 1);
     }
-    ctypes::CDLL libm{libm_name};
+    ctypes::CDLL libm{test_platform::math_library};
     auto cosf = libm.get_dynamic("cosf", "float cosf(float)");
     CHECK(cosf.call<float>(0.5f) == libm.get<float(float)>("cosf")(0.5f));
     CHECK(cosf.via_libffi().call<float>(0.5) == cosf(0.5f).as<float>());
     auto ldexp = libm.get_dynamic("ldexp", "double ldexp(double, int)");
     CHECK(ldexp.call<double>(3, 4) == 48.0);
     CHECK(ldexp.via_libffi().call<double>(0.75f, ctypes::value::of(2)) == 3.0);
-    ctypes::CDLL libc{libc_name};
+    ctypes::CDLL libc{test_platform::c_runtime};
     auto strlen = libc.get_dynamic("strlen", "size_t strlen(const char *)");
     CHECK(strlen.call<std::size_t>(std::string("four")) == 4);
     CHECK(strlen.via_libffi().call<int>("hello") == 5);
@@ -109,7 +101,8 @@ TEST_CASE("call<R> gives what operator() and as<R>() give, on both engines", "[d
     CHECK(strchr.call<const char *>(text, '=') == text + 3);
     CHECK(strchr.via_libffi().call<std::string>(text, 'v') == "value");
     CHECK(strchr.call<const void *>(text, '#') == nullptr);
-    auto snprintf = libc.get_dynamic(snprintf_name, "int(char *, size_t, const char *, ...)");
+    auto snprintf = libc.get_dynamic(test_platform::c_runtime_name("snprintf"),
+                                     "int(char *, size_t, const char *, ...)");
     char buf[32];
     CHECK(snprintf.call<int>(buf, sizeof buf, "%d-%s", 7, "x") == 3);
     CHECK(std::string(buf) == "7-x");
@@ -178,7 +171,7 @@ TEST_CASE("call<R> checks arguments and the result, and names what does not fit"
     }
     for (const auto &f : engines("bool_not"))
         CHECK_THROWS_WITH(f.call<bool>(2), Catch::Contains("takes 0 or 1 (a bool), not 2"));
-    ctypes::CDLL libc{libc_name};
+    ctypes::CDLL libc{test_platform::c_runtime};
     auto strlen = libc.get_dynamic("strlen", "size_t strlen(char *)");
     CHECK_THROWS_WITH(strlen.call<int>(std::string("x")),
                       Catch::Contains("not a std::string (only a const char * does)"));
@@ -257,7 +250,7 @@ TEST_CASE("a call's types, once found to fit, keep every check for the types tha
             CHECK(f.call<std::uint64_t>(a, b, c, d, 1.5f, 0.25) == want);
             CHECK(f(a, b, c, d, 1.5f, 0.25).as<std::uint64_t>() == want);
         }
-    ctypes::CDLL libc{libc_name};
+    ctypes::CDLL libc{test_platform::c_runtime};
     auto labs = libc.get_dynamic("labs", "long labs(long)");
     for (const auto &f : {labs, labs.via_libffi()})
         for (int round = 0; round < 3; ++round) {
@@ -352,7 +345,7 @@ TEST_CASE("variadic calls of several shapes from several threads each get their 
 
 TEST_CASE("call(values, count) takes an interpreter's arguments as they are kept",
           "[dynamic][call]") {
-    ctypes::CDLL libm{libm_name};
+    ctypes::CDLL libm{test_platform::math_library};
     auto ldexp = libm.get_dynamic("ldexp", "double ldexp(double, int)");
     const ctypes::value args[2] = {ctypes::value::of(0.75), ctypes::value::of(2)};
     CHECK(ldexp.call(args, 2).as<double>() == 3.0);
@@ -364,7 +357,7 @@ TEST_CASE("call(values, count) takes an interpreter's arguments as they are kept
                                                   Catch::Contains("not a floating-point number"));
     const ctypes::value too_big[2] = {ctypes::value::of(1.0), ctypes::value::of(1LL << 40)};
     CHECK_THROWS_WITH(ldexp.call(too_big, 2), Catch::Contains("argument 2 (int) cannot hold"));
-    ctypes::CDLL libc{libc_name};
+    ctypes::CDLL libc{test_platform::c_runtime};
     auto rand = libc.get_dynamic("rand", "int rand(void)");
     CHECK(rand.call(nullptr, 0).as<int>() >= 0);
     // Records as values, and more arguments than the inline arrays hold.

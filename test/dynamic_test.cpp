@@ -16,18 +16,9 @@
 #include <zlib.h>
 #endif
 
-namespace {
+#include "platform.hpp"
 
-#if defined(_WIN32)
-// The C runtime every Windows has (Wine's too): the math and the C functions in one DLL.
-constexpr const char *libm_name = "msvcrt.dll";
-constexpr const char *libc_name = "msvcrt.dll";
-constexpr const char *snprintf_name = "_snprintf"; // msvcrt's, without the C99 name
-#else
-constexpr const char *libm_name = "libm.so.6";
-constexpr const char *libc_name = "libc.so.6";
-constexpr const char *snprintf_name = "snprintf";
-#endif
+namespace {
 
 std::string read_text(const std::string &path) {
     std::ifstream in(path, std::ios::binary);
@@ -349,7 +340,7 @@ TEST_CASE("cdef reads expat's parser API, and a struct comes back by value",
 #endif
 
 TEST_CASE("get_dynamic takes an inline declaration, with or without the name", "[dynamic]") {
-    ctypes::CDLL libm{libm_name};
+    ctypes::CDLL libm{test_platform::math_library};
     auto cos = libm.get_dynamic("cos", "double(double)");
     CHECK(cos(0.5).as<double>() == std::cos(0.5));
     CHECK(cos(0).as<double>() == 1.0); // an int converts to the double parameter
@@ -374,21 +365,18 @@ TEST_CASE("get_dynamic takes an inline declaration, with or without the name", "
 }
 
 TEST_CASE("a missing symbol is a symbol_error as get gives", "[dynamic]") {
-    ctypes::CDLL libm{libm_name};
+    ctypes::CDLL libm{test_platform::math_library};
     try {
         libm.get_dynamic("cosx", "double(double)");
         FAIL("no exception");
     } catch (const ctypes::symbol_error &e) {
-#if !defined(_WIN32) // GetProcAddress's code is the system's, as get<Sig> keeps it
-        CHECK(e.code() == ctypes::errc::symbol_not_found);
-#endif
+        CHECK(e.code() == test_platform::missing_symbol());
         CHECK_THAT(e.what(), Catch::StartsWith("ctypes: cannot find symbol 'cosx' in") &&
                                  Catch::Contains("did you mean 'cos'"));
     }
-#if !defined(_WIN32) // a PE export does not say whether it is data
-    CHECK_THROWS_AS(dynamic_fixture().get_dynamic("data_object", fixture_decls()),
-                    ctypes::symbol_error);
-#endif
+    if (test_platform::knows_symbol_kinds) // a PE export does not say whether it is data
+        CHECK_THROWS_AS(dynamic_fixture().get_dynamic("data_object", fixture_decls()),
+                        ctypes::symbol_error);
     CHECK_THROWS_WITH(dynamic_fixture().get_dynamic("pair_swapp", fixture_decls()),
                       "ctypes: no function 'pair_swapp' is declared in the cdef declarations "
                       "(did you mean 'pair_swap'?)");
@@ -510,8 +498,9 @@ TEST_CASE("variadic calls type the extra arguments after the default promotions"
     CHECK(sum_mixed("L", 2.5L).as<double>() == 2.5);
     CHECK(sum_mixed("i", ctypes::value(sum_ints(1, 9))).as<double>() == 9);
 
-    ctypes::CDLL libc{libc_name};
-    auto snprintf = libc.get_dynamic(snprintf_name, "int(char *, size_t, const char *, ...)");
+    ctypes::CDLL libc{test_platform::c_runtime};
+    auto snprintf = libc.get_dynamic(test_platform::c_runtime_name("snprintf"),
+                                     "int(char *, size_t, const char *, ...)");
     char buf[64];
     CHECK(
         snprintf(buf, sizeof buf, "%d|%s|%.2f|%c|%lld", 42, std::string("x"), 1.5f, 'z', 1LL << 40)
@@ -520,13 +509,13 @@ TEST_CASE("variadic calls type the extra arguments after the default promotions"
 }
 
 TEST_CASE("out-parameters through pointers: strtol, frexp", "[dynamic]") {
-    ctypes::CDLL libc{libc_name};
+    ctypes::CDLL libc{test_platform::c_runtime};
     auto strtol = libc.get_dynamic("strtol", "long strtol(const char *nptr, char **endptr, int)");
     const char *text = "1234xyz";
     char *end = nullptr;
     CHECK(strtol(text, &end, 10).as<long>() == 1234);
     CHECK(end == text + 4);
-    ctypes::CDLL libm{libm_name};
+    ctypes::CDLL libm{test_platform::math_library};
     auto frexp = libm.get_dynamic("frexp", "double frexp(double, int *)");
     int exponent = 0;
     CHECK(frexp(1024.0, &exponent).as<double>() == 0.5);
@@ -571,7 +560,7 @@ TEST_CASE("a function pointer argument reaches C, and the function keeps its lib
 }
 
 TEST_CASE("records libffi cannot pass are refused at lookup", "[dynamic]") {
-    ctypes::CDLL libc{libc_name};
+    ctypes::CDLL libc{test_platform::c_runtime};
     const ctypes::cdef d{"struct opaque; struct opaque make(void); struct e {}; "
                          "int take(struct e); int arr(int a[2]);"};
     CHECK_THROWS_WITH(libc.get_dynamic("abs", "struct nowhere abs(int)"),
@@ -603,7 +592,7 @@ TEST_CASE("dynamic_callback: a C function pointer for a runtime signature", "[dy
     CHECK(apply(ctypes::value::of(plus_one.get()), 5).as<int>() == 7);
 
     // qsort through libc, with the comparison written at run time.
-    ctypes::CDLL libc{libc_name};
+    ctypes::CDLL libc{test_platform::c_runtime};
     auto qsort = libc.get_dynamic(
         "qsort", "void qsort(void *, size_t, size_t, int (*)(const void *, const void *))");
     int calls = 0;
@@ -636,7 +625,7 @@ TEST_CASE("an exception in a dynamic_callback reaches the C++ caller", "[dynamic
     CHECK_THROWS_WITH(apply(boom.get_as<int (*)(int)>(), 1), "two is not allowed");
     CHECK(apply(boom.get_as<int (*)(int)>(), 5).as<int>() == 7); // nothing left parked
     // A result that does not fit the C type is reported the same way.
-    ctypes::CDLL libc{libc_name};
+    ctypes::CDLL libc{test_platform::c_runtime};
     auto qsort = libc.get_dynamic(
         "qsort", "void qsort(void *, size_t, size_t, int (*)(const void *, const void *))");
     ctypes::dynamic_callback bad{"int(const void *, const void *)",
@@ -697,7 +686,7 @@ TEST_CASE("register-only signatures take the fast path, others libffi", "[dynami
               vivi_want);
         CHECK(vivi.via_libffi()(2.5 * k, -300 * k, 1.0f * k, 9000u).as<long long>() == vivi_want);
     }
-    ctypes::CDLL libm{libm_name};
+    ctypes::CDLL libm{test_platform::math_library};
     auto cosf = libm.get_dynamic("cosf", "float cosf(float)");
     CHECK(cosf(0.5f).as<float>() == cosf.via_libffi()(0.5f).as<float>());
     CHECK(cosf(0.5f).as<float>() == libm.get<float(float)>("cosf")(0.5f));
@@ -762,7 +751,7 @@ TEST_CASE("cdef bounds what untrusted text may build", "[dynamic][cdef][limits]"
     CHECK(names.type("t59")->name.size() <= d::max_name_length);
     CHECK_THAT(names.type("t59")->name, Catch::EndsWith("..."));
     // A record larger than libffi's bound is refused by value, and taken by pointer.
-    ctypes::CDLL libc{libc_name};
+    ctypes::CDLL libc{test_platform::c_runtime};
     const ctypes::cdef large{"struct large { char bytes[65537]; }; "
                              "int abs(struct large); int labs(struct large *);"};
     CHECK_THROWS_WITH(libc.get_dynamic("abs", large),
@@ -773,7 +762,7 @@ TEST_CASE("cdef bounds what untrusted text may build", "[dynamic][cdef][limits]"
 
 TEST_CASE("self-referential structs live as long as the functions that use them",
           "[dynamic][cdef]") {
-    ctypes::CDLL libc{libc_name};
+    ctypes::CDLL libc{test_platform::c_runtime};
     // Inline: the declaration's own records go with the function (LeakSanitizer checks that).
     auto f = libc.get_dynamic("free", "void free(struct node { struct node *next; int v; } *)");
     const auto &node = *f.c_type()->params[0]->target;
@@ -863,7 +852,8 @@ struct below_hundred {
 #if !defined(_WIN32) // unlink, strtol's errno
 TEST_CASE("dynamic functions apply the typed path's result checks", "[dynamic][posix]") {
     using ctypes::checked_with;
-    ctypes::basic_library<checked_with<ctypes::minus_one_errno_check>> minus_one{libc_name};
+    ctypes::basic_library<checked_with<ctypes::minus_one_errno_check>> minus_one{
+        test_platform::c_runtime};
     auto unlink = minus_one.get_dynamic("unlink", "int unlink(const char *)");
     try {
         unlink("/nonexistent/ctypes-dynamic-check");
@@ -876,7 +866,8 @@ TEST_CASE("dynamic functions apply the typed path's result checks", "[dynamic][p
                       "ctypes: 'cos' is checked by minus_one_errno_check, which takes a signed "
                       "integer result, but it returns double");
 
-    ctypes::basic_library<checked_with<ctypes::null_errno_check>> null_ptr{libc_name};
+    ctypes::basic_library<checked_with<ctypes::null_errno_check>> null_ptr{
+        test_platform::c_runtime};
     auto fopen =
         null_ptr.get_dynamic("fopen", "FILE *fopen(const char *, const char *)", ctypes::use_errno);
     CHECK_THROWS_AS(fopen("/nonexistent/ctypes-dynamic-check", "r"), ctypes::call_error);
@@ -884,7 +875,7 @@ TEST_CASE("dynamic functions apply the typed path's result checks", "[dynamic][p
                       Catch::Contains("which takes a pointer result, but it returns int"));
 
     ctypes::basic_library<checked_with<ctypes::status_check<std::generic_category>>> status{
-        libc_name};
+        test_platform::c_runtime};
     auto abs = status.get_dynamic("abs", "int abs(int)");
     CHECK(abs(0).as<int>() == 0);
     try {
@@ -894,7 +885,8 @@ TEST_CASE("dynamic functions apply the typed path's result checks", "[dynamic][p
         CHECK(e.code() == std::error_code(2, std::generic_category()));
     }
 
-    ctypes::basic_library<checked_with<ctypes::errcheck<below_hundred>>> user{libc_name};
+    ctypes::basic_library<checked_with<ctypes::errcheck<below_hundred>>> user{
+        test_platform::c_runtime};
     auto labs = user.get_dynamic("labs", "long labs(long)");
     CHECK(labs(-99L).as<long>() == 99);
     CHECK_THROWS_WITH(labs(-100L), "labs gave 100");

@@ -20,8 +20,16 @@ inline constexpr const char *c_runtime =
     "libc.so.6";
 #endif
 
-// A POSIX function's name in the C runtime: msvcrt exports open, close and unlink as _open,
-// _close and _unlink.
+// The library of the C math functions (cos, frexp): glibc's libm.so.6, or the C runtime.
+inline constexpr const char *math_library =
+#if defined(_WIN32)
+    "msvcrt.dll";
+#else
+    "libm.so.6";
+#endif
+
+// A POSIX function's name in the C runtime: msvcrt exports open, close, unlink and snprintf as
+// _open, _close, _unlink and _snprintf.
 inline std::string c_runtime_name(const std::string &posix_name) {
 #if defined(_WIN32)
     return "_" + posix_name;
