@@ -1602,7 +1602,7 @@ private:
     void engine(bool fast, ffi_cif *cif, void **where, void *result) const {
 #if CTYPES_DETAIL_FAST_CALL
         if (fast)
-            return detail::dynamic::fast_call(fn_, *sig_->type, where, result);
+            return detail::dynamic::fast_call(fn_, *sig_->type, sig_->fast_vectors, where, result);
 #else
         (void)fast;
 #endif

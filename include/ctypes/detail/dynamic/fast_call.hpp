@@ -74,21 +74,23 @@ inline bool fast_call_suits(const c_type &fn) noexcept {
 #if CTYPES_DETAIL_FAST_CALL
     if (fn.variadic)
         return false;
+#if CTYPES_DETAIL_FAST_CALL_WIN64
+    if (fn.params.size() > fast_register_count) // one place each
+        return false;
+    for (const type_ptr &p : fn.params)
+        if (class_of(*p) == reg_class::none)
+            return false;
+#else
     std::size_t ints = 0, vectors = 0;
     for (const type_ptr &p : fn.params) {
         const reg_class c = class_of(*p);
         if (c == reg_class::none)
             return false;
-#if CTYPES_DETAIL_FAST_CALL_WIN64
-        (void)ints;
-        if (++vectors > fast_register_count) // here: the places taken
-            return false;
-#else
         if (c == reg_class::integer ? ++ints > fast_integer_registers
                                     : ++vectors > fast_vector_registers)
             return false;
-#endif
     }
+#endif
     return fn.target->kind == c_kind::void_type || class_of(*fn.target) != reg_class::none;
 #else
     (void)fn;
@@ -262,12 +264,20 @@ std::uint64_t lane_registers(void *fn, bool vector_result, A... a) noexcept {
 }
 
 // Loads the registers from arguments stored in their C widths and calls; writes rax (8 bytes)
-// or xmm0 (4 or 8 bytes) to `result`.
-inline void fast_call(void *fn, const c_type &type, void *const *args, void *result) noexcept {
+// or xmm0 (4 or 8 bytes) to `result`. `vectors`: fast_vectors_of(type), prepared once.
+inline void fast_call(void *fn, const c_type &type, unsigned vectors, void *const *args,
+                      void *result) noexcept {
     std::uint64_t regs[fast_register_count] = {};
+#if !CTYPES_DETAIL_FAST_CALL_WIN64
+    std::size_t ni = 0, nd = fast_integer_registers; // fast_register_of, counted as it goes
+#endif
     for (std::size_t k = 0; k < type.params.size(); ++k) {
         const c_type &p = *type.params[k];
-        std::uint64_t &r = regs[fast_register_of(type, k)];
+#if CTYPES_DETAIL_FAST_CALL_WIN64
+        std::uint64_t &r = regs[k];
+#else
+        std::uint64_t &r = regs[class_of(p) == reg_class::integer ? ni++ : nd++];
+#endif
         if (p.kind == c_kind::float_type)
             std::memcpy(&r, args[k], 4);
         else if (p.kind == c_kind::double_type)
@@ -277,7 +287,7 @@ inline void fast_call(void *fn, const c_type &type, void *const *args, void *res
     }
     const reg_class r = class_of(*type.target);
     const bool vector = r == reg_class::sse_float || r == reg_class::sse_double;
-    const std::uint64_t v = fast_call_image(fn, regs, fast_vectors_of(type), vector);
+    const std::uint64_t v = fast_call_image(fn, regs, vectors, vector);
     if (type.target->kind != c_kind::void_type)
         std::memcpy(result, &v, r == reg_class::sse_float ? 4 : 8);
 }
